@@ -1,0 +1,1 @@
+"""Outputs: terminal tables, machine-readable summaries and the HTML report."""

@@ -1,0 +1,270 @@
+"""The scenario schema: typed, immutable models of a deal, its parties, world and packages.
+
+Money is in USD billions, time in calendar years. Every uncertain or sourced number is a
+:class:`~zopa.beliefs.Quantity` that cites a key of the ``sources`` table. Cross-references (parties,
+triggers, sources, resources, packages) are checked by :func:`check_references`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from zopa.beliefs import Quantity, quantity_field
+from zopa.terms import AnyTerm
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(_Model):
+    """What the scenario is about and when it was known."""
+
+    title: str
+    as_of: dt.date = Field(description="facts known on this date only")
+    unit: Literal["USD billions"] = "USD billions"
+    description: str = ""
+    status_quo: str = Field("status_quo", description="package id of the contract in force (the disagreement point)")
+
+
+class TimeGrid(_Model):
+    """Grid points ``t_k = start + k · step`` up to ``horizon`` (calendar years, inclusive)."""
+
+    start: int = Field(ge=1900, le=2300)
+    horizon: int = Field(ge=1900, le=2300)
+    step: float = Field(1.0, gt=0, le=5)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TimeGrid":
+        if self.horizon <= self.start:
+            raise ValueError(f"expected horizon after start, got start={self.start}, horizon={self.horizon}")
+        return self
+
+    @property
+    def times(self) -> np.ndarray:
+        """Calendar times of the grid points, shape ``(T,)``."""
+        n = int(np.floor((self.horizon - self.start) / self.step + 1e-9)) + 1
+        return self.start + self.step * np.arange(n)
+
+    def contains(self, year: float) -> bool:
+        """Whether a calendar time lies within ``[start, horizon + step]``."""
+        return self.start <= year <= self.horizon + self.step
+
+
+class Source(_Model):
+    """Where numbers come from: a dated public report, the seed document, or our own assumption."""
+
+    citation: str
+    kind: Literal["seed", "report", "filing", "assumption"]
+    date: dt.date | None = None
+    note: str = ""
+
+
+class Party(_Model):
+    """A side of the deal. ``discount_rate``: annual rate for its present values; ``risk_aversion``:
+    absolute (CARA) risk aversion per USD billion, for certainty equivalents."""
+
+    name: str
+    discount_rate: Quantity = quantity_field("rate", "annual discount rate")
+    risk_aversion: Quantity | None = quantity_field("nonnegative", "CARA coefficient per USD bn", None)
+    description: str = ""
+
+
+class RevenueModel(_Model):
+    """Log-growth decaying from ``growth_initial`` toward ``growth_long_run`` at rate ``growth_decay``
+    (per year), volatility ``volatility`` (per √year), plus ``agi_boost`` log-growth after AGI arrives.
+    ``initial``: revenue of the first grid year (USD bn)."""
+
+    initial: Quantity = quantity_field("money", "revenue of the first grid year, USD bn")
+    growth_initial: Quantity = quantity_field("any", "log-growth per year at the start")
+    growth_long_run: Quantity = quantity_field("any", "long-run log-growth per year")
+    growth_decay: Quantity = quantity_field("nonnegative", "speed of decay toward the long run, per year")
+    volatility: Quantity = quantity_field("nonnegative", "volatility of log revenue per √year")
+    agi_boost: Quantity | None = quantity_field("any", "extra log-growth per year after AGI arrives", None)
+
+
+class MarginModel(_Model):
+    """Profit margin ``m_t = long_run + (initial − long_run) e^{−convergence (t − t_0)}``."""
+
+    initial: Quantity = quantity_field("any", "profit margin of the first grid year")
+    long_run: Quantity = quantity_field("any", "long-run profit margin")
+    convergence: Quantity = quantity_field("nonnegative", "speed of convergence, per year")
+
+
+class AgiModel(_Model):
+    """Arrival year of AGI (per party's beliefs; ``p_never`` = not within the horizon) and the lag from
+    AGI to ASI (years)."""
+
+    arrival: Quantity = quantity_field("year", "calendar year AGI arrives")
+    asi_lag: Quantity | None = quantity_field("nonnegative", "years from AGI to ASI", None)
+
+
+class ResourceModel(_Model):
+    """A resource the company buys (e.g. compute): spend as a share of revenue, the share the holder
+    captures under each regime (must include ``none``, the free market), the holder's margin on
+    captured spend and the premium the grantor pays over market prices."""
+
+    spend_share: Quantity = quantity_field("share", "spend as a share of revenue")
+    holder_share: dict[str, Quantity] = quantity_field("share", "share of spend the holder captures, by regime")
+    holder_margin: Quantity = quantity_field("share", "holder's margin on captured spend")
+    grantor_premium: Quantity = quantity_field("share", "grantor's premium over market on locked spend")
+
+    @model_validator(mode="after")
+    def _has_free_market(self) -> "ResourceModel":
+        if "none" not in self.holder_share:
+            raise ValueError("holder_share needs a 'none' regime: the share captured in a free market")
+        return self
+
+
+class IpModel(_Model):
+    """Value of IP access as shares of the grantor's revenue."""
+
+    value_to_holder: Quantity = quantity_field("share", "value to the holder per year, share of grantor revenue")
+    cost_to_grantor: Quantity = quantity_field("share", "cost to the grantor per year, share of its revenue")
+    residual_after_cutoff: Quantity = quantity_field("share", "value kept after the post-AGI cutoff")
+
+
+class ExitModel(_Model):
+    """Equity value at the horizon = ``revenue_multiple`` × revenue of the last grid year."""
+
+    revenue_multiple: Quantity = quantity_field("nonnegative", "equity value / revenue at exit")
+
+
+class FundingModel(_Model):
+    """Funding conditional on restructuring by ``deadline``. Missing it (packages with
+    ``restructured = false``) cuts log-growth by ``growth_penalty`` for ``penalty_years`` years."""
+
+    party: str = Field(description="party id that raises the money")
+    deadline: dt.date
+    at_risk: Quantity = quantity_field("money", "funding at risk, USD bn")
+    growth_penalty: Quantity = quantity_field("nonnegative", "log-growth lost per year when the deadline is missed")
+    penalty_years: Quantity = quantity_field("nonnegative", "years the growth penalty lasts")
+
+
+class World(_Model):
+    revenue: RevenueModel
+    margin: MarginModel
+    agi: AgiModel
+    exit: ExitModel
+    resources: dict[str, ResourceModel] = Field(default_factory=dict)
+    ip: IpModel | None = None
+    funding: FundingModel | None = None
+
+
+class DeclaredTrigger(_Model):
+    """Fires when an event (AGI or ASI arrival) is *declared* under a rule.
+
+    - ``board``: declared ``lag`` years after arrival.
+    - ``counterparty_agreement``: the counterparty disputes with ``dispute_probability``; a dispute goes
+      to court for ``court_delay`` years and the declaration stands with ``court_upholds``, else never.
+    - ``expert_panel``: a panel confirms with ``panel_confirms`` after ``panel_delay`` years.
+    """
+
+    kind: Literal["declared"]
+    event: Literal["agi", "asi"]
+    rule: Literal["board", "counterparty_agreement", "expert_panel"]
+    lag: Quantity | None = quantity_field("nonnegative", "years from arrival to declaration", None)
+    dispute_probability: Quantity | None = quantity_field("probability", "chance the counterparty disputes", None)
+    court_delay: Quantity | None = quantity_field("nonnegative", "years a dispute spends in court", None)
+    court_upholds: Quantity | None = quantity_field("probability", "chance the court upholds the declaration", None)
+    panel_delay: Quantity | None = quantity_field("nonnegative", "years the expert panel takes", None)
+    panel_confirms: Quantity | None = quantity_field("probability", "chance the panel confirms", None)
+
+    @model_validator(mode="after")
+    def _rule_fields(self) -> "DeclaredTrigger":
+        needed = {
+            "board": (),
+            "counterparty_agreement": ("dispute_probability", "court_delay", "court_upholds"),
+            "expert_panel": ("panel_delay", "panel_confirms"),
+        }[self.rule]
+        missing = [f for f in needed if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"rule {self.rule!r} needs {', '.join(missing)}")
+        return self
+
+
+class DateTrigger(_Model):
+    """Fires at the end of ``date``: e.g. 2030-12-31 fires at 2031.0, so 2030 is the last active year."""
+
+    kind: Literal["date"]
+    date: dt.date
+
+
+class RestructuringMissedTrigger(_Model):
+    """Fires at the funding deadline in packages that do not restructure; never in those that do."""
+
+    kind: Literal["restructuring_missed"]
+
+
+class FirstOfTrigger(_Model):
+    """Fires when the first of the named triggers fires."""
+
+    kind: Literal["first_of"]
+    of: list[str] = Field(min_length=1)
+
+
+Trigger = Annotated[
+    Union[DeclaredTrigger, DateTrigger, RestructuringMissedTrigger, FirstOfTrigger], Field(discriminator="kind")
+]
+
+
+class Package(_Model):
+    """A set of terms on the table. ``base``: start from another package's terms, ``drop`` some of them
+    by id and add ``terms`` (a term with an existing id replaces it). ``restructured``: whether this
+    package lets the company restructure by the funding deadline."""
+
+    label: str
+    description: str = ""
+    proposed_by: str | None = None
+    base: str | None = None
+    drop: list[str] = Field(default_factory=list)
+    restructured: bool = True
+    source: str | None = None
+    terms: list[AnyTerm] = Field(default_factory=list)
+
+
+class Scenario(_Model):
+    """A whole deal: parties, beliefs, world, triggers, packages and the sources of every number."""
+
+    meta: Meta
+    time: TimeGrid
+    sources: dict[str, Source]
+    parties: dict[str, Party]
+    world: World
+    triggers: dict[str, Trigger] = Field(default_factory=dict)
+    common_terms: list[AnyTerm] = Field(default_factory=list, description="terms present in every package")
+    packages: dict[str, Package]
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> "Scenario":
+        if len(self.parties) != 2:
+            raise ValueError(f"expected exactly two parties, got {len(self.parties)}: {', '.join(self.parties)}")
+        return self
+
+    @property
+    def party_ids(self) -> list[str]:
+        return list(self.parties)
+
+    def other(self, party: str) -> str:
+        """The counterparty of ``party``."""
+        return next(p for p in self.parties if p != party)
+
+    def package_terms(self, package: str) -> list[AnyTerm]:
+        """The resolved terms of a package: its base's terms (recursively), minus ``drop``, with its own
+        terms added or replacing by id, plus the common terms."""
+        return resolve_terms(self, package, ()) + list(self.common_terms)
+
+
+def resolve_terms(scenario: Scenario, package: str, seen: tuple[str, ...]) -> list[AnyTerm]:
+    """Terms of ``package`` without the common terms; ``seen`` guards against cycles of ``base``."""
+    if package in seen:
+        raise ValueError(f"packages.{package}.base: cycle {' → '.join(seen + (package,))}")
+    spec = scenario.packages[package]
+    terms = resolve_terms(scenario, spec.base, seen + (package,)) if spec.base else []
+    own = {t.id for t in spec.terms}
+    kept = [t for t in terms if t.id not in spec.drop and t.id not in own]
+    return kept + list(spec.terms)

@@ -1,0 +1,131 @@
+"""Rights that are not plain transfers: exclusivity, IP access, purchase commitments.
+
+Their value to the holder and their cost to the grantor differ: the holder earns its margin on the
+business the right locks in; the grantor pays a premium over a free market or loses competitive
+value. The difference is value created or destroyed by the right.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from zopa.beliefs import Quantity, quantity_field
+from zopa.terms.base import CashFlows, Flows, PathContext, TermBase, active_mask, register_term
+
+#: The regime every resource must define: the share the holder captures in a free market.
+FREE_MARKET = "none"
+
+
+def _resource_draw(ctx: PathContext, resource: str, field: str) -> np.ndarray:
+    """Draws of a resource's quantity ``field`` (e.g. its holder margin)."""
+    return ctx.draw(getattr(ctx.resource(resource), field), f"world.resources.{resource}.{field}")
+
+
+def _holder_share(ctx: PathContext, resource: str, regime: str) -> np.ndarray:
+    """Draws of the share of the resource's spend the holder captures under ``regime``."""
+    return ctx.draw(ctx.resource(resource).holder_share[regime], f"world.resources.{resource}.holder_share.{regime}")
+
+
+@register_term
+class Exclusivity(TermBase):
+    """Exclusivity (or a right of first refusal) over a resource the grantor buys, e.g. compute.
+
+    With spend ``s_t = spend_share × revenue_t`` and the holder's share of it ``h[regime]`` versus
+    ``h[none]`` in a free market, the right locks in ``Δ_t = s_t (h[regime] − h[none])`` per period
+    while active. The holder (payee) earns ``holder_margin × Δ_t``; the grantor (payer) pays
+    ``grantor_premium × Δ_t`` over market prices.
+    """
+
+    kind: Literal["exclusivity"] = "exclusivity"
+    resource: str
+    regime: str
+    until: str | None = None
+
+    def locked_spend(self, ctx: PathContext) -> np.ndarray:
+        spend = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue
+        uplift = _holder_share(ctx, self.resource, self.regime) - _holder_share(ctx, self.resource, FREE_MARKET)
+        return spend * uplift[:, None] * active_mask(ctx, self.until)
+
+    def flows(self, ctx: PathContext) -> Flows:
+        locked = self.locked_spend(ctx)
+        margin = _resource_draw(ctx, self.resource, "holder_margin")[:, None]
+        premium = _resource_draw(ctx, self.resource, "grantor_premium")[:, None]
+        return Flows(CashFlows(margin * locked), CashFlows(premium * locked))
+
+
+class CarveOut(BaseModel):
+    """Technology excluded from the holder's access (e.g. an acquired company's IP)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    holder_value_share: Quantity = quantity_field("share", "share of the access's value to the holder that is carved out")
+    grantor_cost_share: Quantity = quantity_field("share", "share of the grantor's cost of granting access that is carved out")
+
+
+@register_term
+class IpAccess(TermBase):
+    """The holder's right to use the grantor's IP in its products, until trigger ``until``.
+
+    Per active period the holder gains ``value_to_holder × revenue_t × (1 − Σ carved holder shares)``
+    and the grantor loses ``cost_to_grantor × revenue_t × (1 − Σ carved grantor shares)`` (competition
+    with its own products), with ``value_to_holder``, ``cost_to_grantor`` from ``world.ip`` (shares of
+    the grantor's revenue). With ``post_agi = false`` access to new technology stops when
+    ``agi_trigger`` fires; from then until ``until`` both sides' flows are scaled by
+    ``world.ip.residual_after_cutoff`` (the value of models already licensed).
+    """
+
+    kind: Literal["ip_access"] = "ip_access"
+    until: str | None = None
+    post_agi: bool = True
+    agi_trigger: str | None = None
+    carve_outs: list[CarveOut] = Field(default_factory=list)
+
+    def triggers(self) -> set[str]:
+        return super().triggers() | ({self.agi_trigger} if self.agi_trigger else set())
+
+    def flows(self, ctx: PathContext) -> Flows:
+        ip = ctx.scenario.world.ip
+        if ip is None:
+            raise ValueError("an ip_access term needs world.ip")
+        weight = active_mask(ctx, self.until).astype(float)
+        if not self.post_agi and self.agi_trigger is not None:
+            residual = ctx.draw(ip.residual_after_cutoff, "world.ip.residual_after_cutoff")[:, None]
+            weight = weight * np.where(active_mask(ctx, self.agi_trigger), 1.0, residual)
+        holder_keep = 1.0 - sum((ctx.draw(c.holder_value_share, f"{self.key}.carve_outs.{c.name}.holder_value_share")
+                                 for c in self.carve_outs), np.zeros(ctx.n_paths))
+        grantor_keep = 1.0 - sum((ctx.draw(c.grantor_cost_share, f"{self.key}.carve_outs.{c.name}.grantor_cost_share")
+                                  for c in self.carve_outs), np.zeros(ctx.n_paths))
+        value = ctx.draw(ip.value_to_holder, "world.ip.value_to_holder")
+        cost = ctx.draw(ip.cost_to_grantor, "world.ip.cost_to_grantor")
+        base = ctx.revenue * weight
+        return Flows(
+            CashFlows(base * (value * np.maximum(holder_keep, 0.0))[:, None]),
+            CashFlows(base * (cost * np.maximum(grantor_keep, 0.0))[:, None]),
+        )
+
+
+@register_term
+class PurchaseCommitment(TermBase):
+    """The payer commits to buy ``amount_per_year`` of a resource from the payee while active.
+
+    Only the excess over what the payer would buy from the payee anyway
+    (``spend_share × revenue × h[none]``) moves value: the payee earns ``holder_margin`` on it, the
+    payer pays ``grantor_premium`` on it.
+    """
+
+    kind: Literal["purchase_commitment"] = "purchase_commitment"
+    resource: str
+    amount_per_year: Quantity = quantity_field("money", "USD bn per year")
+    until: str | None = None
+
+    def flows(self, ctx: PathContext) -> Flows:
+        anyway = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue * \
+            _holder_share(ctx, self.resource, FREE_MARKET)[:, None]
+        excess = np.maximum(self.draw(ctx, "amount_per_year")[:, None] - anyway, 0.0) * active_mask(ctx, self.until)
+        margin = _resource_draw(ctx, self.resource, "holder_margin")[:, None]
+        premium = _resource_draw(ctx, self.resource, "grantor_premium")[:, None]
+        return Flows(CashFlows(margin * excess), CashFlows(premium * excess))

@@ -1,0 +1,418 @@
+"""Two-player perfect-information threat games and their subgame-perfect equilibrium.
+
+A game is a tree of plain frozen dataclasses:
+
+* :class:`Terminal` — a payoff per player (value units, e.g. USD billions of present value)
+  and optionally the Monte Carlo standard error of each payoff;
+* :class:`Chance` — named outcomes, each with a probability that may differ per player (each
+  side evaluates the node under its own beliefs), and a child;
+* :class:`Decision` — a mover, named actions each leading to a child, and the subset of
+  actions that are *threats* (moves announced to influence the other side).
+
+:func:`backward_induction` solves it from the leaves up.  The value of a node to player
+``i`` is its payoff at a terminal, ``sum_o p_i(o) * v_i(child_o)`` at a chance node (own
+beliefs ``p_i``), and the value of the mover's chosen child at a decision node, where the
+mover picks the action maximising *its own* value; exact ties go to the earlier action in
+the node's order.  Standard errors: a chance node gets ``sum_o p_i(o) * se_i(child_o)`` (a
+bound that holds whatever the correlation of the Monte Carlo errors), a decision node that of
+the chosen child.  The *margin* of a decision is the mover's value of the chosen action less
+that of the best other action, with standard error ``sqrt(se_chosen**2 + se_runner_up**2)``
+(exact for independent estimates, conservative for positively correlated ones such as
+common random numbers); a decision is ``within_noise`` when ``margin < 2 * margin_se``.
+
+A threat is *credible* when its mover would carry it out if its node were reached, i.e. the
+mover picks it at that node in the subgame-perfect equilibrium (:func:`credible_threats`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+import numpy as np
+
+PROBABILITY_TOLERANCE = 1e-9
+
+
+class GameTreeError(ValueError):
+    """A game tree that is not of the expected form."""
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """End of play: ``payoffs[player]`` and, optionally, its Monte Carlo standard error.
+
+    Players left out of ``se`` have standard error 0.
+    """
+
+    payoffs: Mapping[str, float]
+    se: Mapping[str, float] | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "payoffs", {str(k): float(v) for k, v in self.payoffs.items()})
+        if self.se is not None:
+            object.__setattr__(self, "se", {str(k): float(v) for k, v in self.se.items()})
+
+
+Probability = float | Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Chance:
+    """Nature moves: ``outcomes`` are ``(label, probability, child)``.
+
+    ``probability`` is one number shared by both players or a mapping ``player -> number``.
+    """
+
+    outcomes: tuple[tuple[str, Probability, Node], ...]
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        outcomes = tuple(
+            (str(name), dict(p) if isinstance(p, Mapping) else p, child)
+            for name, p, child in self.outcomes
+        )
+        _check_branches([name for name, _, _ in outcomes], "chance node", self.label)
+        object.__setattr__(self, "outcomes", outcomes)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``player`` picks one of ``actions`` (``(label, child)`` pairs, or a mapping).
+
+    ``threats`` names the actions that are threats, for :func:`credible_threats`.
+    """
+
+    player: str
+    actions: tuple[tuple[str, Node], ...] | Mapping[str, Node]
+    label: str = ""
+    threats: AbstractSet[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        pairs = self.actions.items() if isinstance(self.actions, Mapping) else self.actions
+        actions = tuple((str(name), child) for name, child in pairs)
+        names = [name for name, _ in actions]
+        _check_branches(names, f"decision node of {self.player!r}", self.label)
+        given = {self.threats} if isinstance(self.threats, str) else self.threats
+        threats = frozenset(str(name) for name in given)
+        if not threats <= set(names):
+            raise GameTreeError(
+                f"threats {sorted(threats - set(names))} at decision node {self.label!r} "
+                "are not among its actions"
+            )
+        object.__setattr__(self, "actions", actions)
+        object.__setattr__(self, "threats", threats)
+
+
+Node = Terminal | Chance | Decision
+
+
+def _check_branches(names: Sequence[str], kind: str, label: str) -> None:
+    if not names:
+        raise GameTreeError(f"{kind} {label!r} needs at least one branch")
+    if len(set(names)) != len(names):
+        raise GameTreeError(f"{kind} {label!r} has repeated branch labels {list(names)}")
+
+
+@dataclass(frozen=True)
+class Game:
+    """A two-player game tree; ``players`` fixes the order used in vectors and exports."""
+
+    players: tuple[str, str]
+    root: Node
+
+    def __post_init__(self) -> None:
+        players = tuple(str(p) for p in self.players)
+        if len(players) != 2 or players[0] == players[1]:
+            raise GameTreeError(f"players must be two distinct names; got {self.players!r}")
+        object.__setattr__(self, "players", players)
+        for path, node in walk(self.root):
+            _check_node(node, players, path)
+
+    def probabilities(self, chance: Chance, player: str) -> np.ndarray:
+        """Probabilities of ``chance``'s outcomes under ``player``'s beliefs."""
+        return np.array([_probability(p, player) for _, p, _ in chance.outcomes])
+
+
+def _probability(p: Probability, player: str) -> float:
+    return float(p[player]) if isinstance(p, Mapping) else float(p)
+
+
+def walk(root: Node, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Node]]:
+    """Every node with its path (branch labels from the root), in pre-order."""
+    yield path, root
+    for name, child in _branches(root):
+        yield from walk(child, (*path, name))
+
+
+def _branches(node: Node) -> Iterable[tuple[str, Node]]:
+    if isinstance(node, Decision):
+        return node.actions
+    if isinstance(node, Chance):
+        return ((name, child) for name, _, child in node.outcomes)
+    return ()
+
+
+def _check_node(node: object, players: tuple[str, ...], path: tuple[str, ...]) -> None:
+    where = "/".join(path) or "root"
+    if isinstance(node, Terminal):
+        _check_terminal(node, players, where)
+    elif isinstance(node, Chance):
+        _check_chance(node, players, where)
+    elif isinstance(node, Decision):
+        if node.player not in players:
+            raise GameTreeError(
+                f"decision node at {where}: mover {node.player!r} is not one of {players}"
+            )
+    else:
+        raise GameTreeError(
+            f"node at {where} must be a Terminal, Chance or Decision; got {type(node).__name__}"
+        )
+
+
+def _check_terminal(node: Terminal, players: tuple[str, ...], where: str) -> None:
+    se = node.se or {}
+    if set(node.payoffs) != set(players):
+        raise GameTreeError(
+            f"terminal at {where}: payoffs must give a value for each of {players}, and no other"
+        )
+    if not set(se) <= set(players):
+        raise GameTreeError(f"terminal at {where}: se names players outside {players}")
+    if not all(np.isfinite(v) for v in [*node.payoffs.values(), *se.values()]):
+        raise GameTreeError(f"terminal at {where}: payoffs and standard errors must be finite")
+    if any(v < 0 for v in se.values()):
+        raise GameTreeError(f"terminal at {where}: standard errors must be >= 0")
+
+
+def _check_chance(node: Chance, players: tuple[str, ...], where: str) -> None:
+    for _, p, _ in node.outcomes:
+        if isinstance(p, Mapping) and set(p) != set(players):
+            raise GameTreeError(
+                f"chance node at {where}: per-player probabilities must name exactly {players}"
+            )
+    for player in players:
+        probs = np.array([_probability(p, player) for _, p, _ in node.outcomes])
+        valid = np.isfinite(probs).all() and (probs >= 0).all()
+        if not valid or abs(probs.sum() - 1.0) > PROBABILITY_TOLERANCE:
+            raise GameTreeError(
+                f"chance node at {where}: {player}'s probabilities must be >= 0 and sum to 1; "
+                f"got {probs.tolist()}"
+            )
+
+
+@dataclass(frozen=True)
+class NodeChoice:
+    """The equilibrium choice at one decision node (values in the mover's own terms)."""
+
+    path: tuple[str, ...]
+    label: str
+    player: str
+    action: str
+    runner_up: str | None
+    action_values: dict[str, float]
+    action_se: dict[str, float]
+    margin: float
+    margin_se: float
+    within_noise: bool
+    reached: bool
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Subgame-perfect equilibrium found by backward induction.
+
+    ``path`` lists the equilibrium actions from the root up to the first chance node or
+    terminal; ``choices`` holds every decision node in pre-order, with ``reached`` telling
+    whether equilibrium play gets there with positive probability under some player's beliefs.
+    ``value``/``value_se`` give the root's value to each player under its own beliefs.
+    """
+
+    players: tuple[str, str]
+    path: tuple[str, ...]
+    value: dict[str, float]
+    value_se: dict[str, float]
+    choices: tuple[NodeChoice, ...]
+
+    def choice(self, path: Sequence[str] = ()) -> NodeChoice:
+        """The choice at the decision node reached by ``path`` (branch labels from the root)."""
+        key = tuple(path)
+        for item in self.choices:
+            if item.path == key:
+                return item
+        raise KeyError(f"no decision node at path {key}")
+
+    @property
+    def strategy(self) -> dict[tuple[str, ...], str]:
+        """The equilibrium strategy profile: decision-node path -> chosen action."""
+        return {item.path: item.action for item in self.choices}
+
+
+# Decision-node path -> (node, index of the chosen action, mover's value and SE of each action).
+_Raw = dict[tuple[str, ...], tuple[Decision, int, np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class _Solved:
+    value: np.ndarray  # (2,) value to each player, in Game.players order
+    se: np.ndarray  # (2,) standard error of that value
+
+
+def backward_induction(game: Game) -> Solution:
+    """Solve ``game`` for its subgame-perfect equilibrium (see the module docstring).
+
+    >>> entry = Game(("entrant", "incumbent"), Decision("entrant", (
+    ...     ("stay out", Terminal({"entrant": 0, "incumbent": 2})),
+    ...     ("enter", Decision("incumbent", (
+    ...         ("fight", Terminal({"entrant": -1, "incumbent": -1})),
+    ...         ("accommodate", Terminal({"entrant": 1, "incumbent": 1})))))),
+    ... ))
+    >>> backward_induction(entry).path
+    ('enter', 'accommodate')
+    """
+    players = game.players
+    raw: _Raw = {}
+
+    def solve(node: Node, path: tuple[str, ...]) -> _Solved:
+        if isinstance(node, Terminal):
+            se = node.se or {}
+            return _Solved(
+                np.array([node.payoffs[p] for p in players]),
+                np.array([se.get(p, 0.0) for p in players]),
+            )
+        if isinstance(node, Chance):
+            children = [solve(child, (*path, name)) for name, _, child in node.outcomes]
+            probs = np.stack([game.probabilities(node, p) for p in players])  # (2, outcomes)
+            values = np.stack([c.value for c in children], axis=1)  # (2, outcomes)
+            errors = np.stack([c.se for c in children], axis=1)
+            return _Solved((probs * values).sum(axis=1), (probs * errors).sum(axis=1))
+        children = [solve(child, (*path, name)) for name, child in node.actions]
+        mover = players.index(node.player)
+        own = np.array([c.value[mover] for c in children])
+        own_se = np.array([c.se[mover] for c in children])
+        best = int(own.argmax())  # first maximum: ties go to the earlier action
+        raw[path] = (node, best, own, own_se)
+        return children[best]
+
+    root = solve(game.root, ())
+    reached = _reached_paths(game, raw)
+    choices = tuple(
+        _choice(path, *raw[path], reached=path in reached)
+        for path, node in walk(game.root)
+        if isinstance(node, Decision)
+    )
+    equilibrium_path: list[str] = []
+    node = game.root
+    while isinstance(node, Decision):
+        name, node = node.actions[raw[tuple(equilibrium_path)][1]]
+        equilibrium_path.append(name)
+    return Solution(
+        players=players,
+        path=tuple(equilibrium_path),
+        value={p: float(root.value[i]) for i, p in enumerate(players)},
+        value_se={p: float(root.se[i]) for i, p in enumerate(players)},
+        choices=choices,
+    )
+
+
+def _reached_paths(game: Game, raw: _Raw) -> set[tuple[str, ...]]:
+    """Paths of decision nodes reached with positive probability under equilibrium play."""
+    reached: set[tuple[str, ...]] = set()
+    stack: list[tuple[Node, tuple[str, ...]]] = [(game.root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, Decision):
+            reached.add(path)
+            name, child = node.actions[raw[path][1]]
+            stack.append((child, (*path, name)))
+        elif isinstance(node, Chance):
+            for name, p, child in node.outcomes:
+                if any(_probability(p, player) > 0 for player in game.players):
+                    stack.append((child, (*path, name)))
+    return reached
+
+
+def _choice(
+    path: tuple[str, ...],
+    node: Decision,
+    best: int,
+    own: np.ndarray,
+    own_se: np.ndarray,
+    *,
+    reached: bool,
+) -> NodeChoice:
+    names = [name for name, _ in node.actions]
+    if len(names) > 1:
+        others = np.delete(np.arange(len(names)), best)
+        second = int(others[own[others].argmax()])
+        margin = float(own[best] - own[second])
+        margin_se = float(np.hypot(own_se[best], own_se[second]))
+        runner_up: str | None = names[second]
+    else:
+        margin, margin_se, runner_up = float("inf"), 0.0, None
+    return NodeChoice(
+        path=path,
+        label=node.label,
+        player=node.player,
+        action=names[best],
+        runner_up=runner_up,
+        action_values={n: float(v) for n, v in zip(names, own, strict=True)},
+        action_se={n: float(s) for n, s in zip(names, own_se, strict=True)},
+        margin=margin,
+        margin_se=margin_se,
+        within_noise=margin < 2.0 * margin_se,
+        reached=reached,
+    )
+
+
+@dataclass(frozen=True)
+class ThreatCheck:
+    """Whether a threat would be carried out if its node were reached.
+
+    ``shortfall`` is the mover's value of its equilibrium action less that of the threat (0
+    when the threat is the equilibrium action), ``shortfall_se`` its standard error
+    ``sqrt(se_chosen**2 + se_threat**2)``; ``within_noise`` flags a verdict the Monte Carlo
+    precision does not settle (for a credible threat: its own decision margin < 2 SE; for a
+    non-credible one: ``shortfall < 2 * shortfall_se``).
+    """
+
+    path: tuple[str, ...]
+    player: str
+    threat: str
+    credible: bool
+    chosen: str
+    shortfall: float
+    shortfall_se: float
+    within_noise: bool
+    reached: bool
+
+
+def credible_threats(game: Game, solution: Solution) -> tuple[ThreatCheck, ...]:
+    """Every action flagged as a threat, with whether its mover would carry it out.
+
+    A threat is credible when the mover chooses it at its node in the subgame-perfect
+    equilibrium ``solution`` (of ``game``); otherwise the threatener would not follow through
+    when called on it.  Results are in pre-order of the nodes, then action order.
+    """
+    checks: list[ThreatCheck] = []
+    for path, node in walk(game.root):
+        if not isinstance(node, Decision) or not node.threats:
+            continue
+        choice = solution.choice(path)
+        for name, _ in node.actions:
+            if name not in node.threats:
+                continue
+            credible = name == choice.action
+            if credible:
+                shortfall, shortfall_se, noisy = 0.0, 0.0, choice.within_noise
+            else:
+                shortfall = choice.action_values[choice.action] - choice.action_values[name]
+                errors = choice.action_se
+                shortfall_se = float(np.hypot(errors[choice.action], errors[name]))
+                noisy = shortfall < 2.0 * shortfall_se
+            checks.append(
+                ThreatCheck(path, node.player, name, credible, choice.action,
+                            shortfall, shortfall_se, noisy, choice.reached)
+            )
+    return tuple(checks)

@@ -1,0 +1,226 @@
+"""Vectorised simulation of the world a deal lives in, under one party's beliefs.
+
+Random numbers are *common*: every uncertain input has a stream of uniforms named by its TOML path;
+path ``i`` of stream ``key`` comes from ``SeedSequence(seed, spawn_key=(block, crc32(key)))`` with
+``block = i // BLOCK``. The same uniforms are mapped through each party's quantile functions, so two
+parties' worlds differ only where their beliefs differ, and results do not depend on how paths are
+chunked (nor on which other inputs a scenario has).
+
+The world of one belief set on ``N`` paths and grid times ``t_0 … t_{T-1}``:
+
+* revenue ``R_{k+1} = R_k · exp((g_{k+1} − σ²/2)·Δ + σ√Δ·Z_{k+1})`` with
+  ``g_k = g_∞ + (g_0 − g_∞) e^{−κ (t_k − t_1)}``, plus ``agi_boost`` once AGI has arrived
+  (``T_agi ≤ t_k``), minus ``growth_penalty`` for ``penalty_years`` after a missed funding deadline
+  (only in packages that do not restructure). ``E[R_k] = R_0 e^{Σ g}``.
+* margin ``m_k = m_∞ + (m_0 − m_∞) e^{−c (t_k − t_0)}``, profit ``P_k = m_k R_k``.
+* AGI arrival ``T_agi`` from the party's belief (``inf`` = not within the horizon), ASI at
+  ``T_agi + lag``.
+* exit equity value ``= multiple × R_{T−1}`` at ``t_{T−1}``.
+* triggers: dates, declarations under a rule (board / counterparty agreement with disputes in court /
+  expert panel), a missed restructuring deadline, and the first of several.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from zopa.beliefs import Quantity
+from zopa.scenario.schema import (
+    DateTrigger,
+    DeclaredTrigger,
+    FirstOfTrigger,
+    RestructuringMissedTrigger,
+    Scenario,
+)
+
+#: Paths per random-number block; chunks of any size see identical numbers.
+BLOCK = 4096
+
+
+def year_fraction(date: dt.date) -> float:
+    """Calendar time at the *end* of ``date``: 2030-12-31 → 2031.0."""
+    days = (dt.date(date.year + 1, 1, 1) - dt.date(date.year, 1, 1)).days
+    return date.year + date.timetuple().tm_yday / days
+
+
+@dataclass
+class RandomStreams:
+    """Named streams of common random numbers for paths ``[start, start + n)`` of a run with ``seed``."""
+
+    seed: int
+    start: int
+    n: int
+    _cache: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+
+    def _block(self, key: str, block: int, width: int) -> np.ndarray:
+        seq = np.random.SeedSequence(self.seed, spawn_key=(block, zlib.crc32(key.encode())))
+        return np.random.Generator(np.random.PCG64(seq)).random((BLOCK, width))
+
+    def uniforms(self, key: str, width: int = 0) -> np.ndarray:
+        """Uniforms on (0, 1): shape ``(n,)`` (``width = 0``) or ``(n, width)``."""
+        cached = self._cache.get((key, width))
+        if cached is not None:
+            return cached
+        first, last = self.start // BLOCK, (self.start + self.n - 1) // BLOCK
+        blocks = np.concatenate([self._block(key, b, max(width, 1)) for b in range(first, last + 1)])
+        offset = self.start - first * BLOCK
+        out = blocks[offset: offset + self.n]
+        out = np.clip(out, 1e-12, 1 - 1e-12)
+        out = out[:, 0] if width == 0 else out
+        self._cache[(key, width)] = out
+        return out
+
+    def normals(self, key: str, width: int) -> np.ndarray:
+        """Standard normal shocks, shape ``(n, width)``."""
+        from scipy.special import ndtri
+
+        return ndtri(self.uniforms(key, width))
+
+
+@dataclass
+class SimulatedWorld:
+    """One belief set's world on a batch of paths, in one restructuring state. Implements the
+    :class:`~zopa.terms.base.PathContext` that terms read. ``draws`` caches inputs by key; worlds of
+    the same belief set may share it (no input depends on the restructuring state)."""
+
+    scenario: Scenario
+    belief: str
+    restructured: bool
+    streams: RandomStreams
+    draws: dict[str, np.ndarray] = field(default_factory=dict)
+    times: np.ndarray = field(init=False)
+    revenue: np.ndarray = field(init=False)
+    profit: np.ndarray = field(init=False)
+    exit_value: np.ndarray = field(init=False)
+    exit_time: float = field(init=False)
+    agi_arrival: np.ndarray = field(init=False)
+    asi_arrival: np.ndarray = field(init=False)
+    _triggers: dict[str, np.ndarray] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.times = self.scenario.time.times
+        self.exit_time = float(self.times[-1])
+        self._simulate()
+
+    @property
+    def n_paths(self) -> int:
+        return self.streams.n
+
+    # -- PathContext ---------------------------------------------------------------------------------
+
+    def draw(self, quantity: Quantity, key: str) -> np.ndarray:
+        """``N`` draws of ``quantity`` as this world's belief holder sees it."""
+        cached = self.draws.get(key)
+        if cached is not None:
+            return cached
+        spec = quantity.for_party(self.belief)
+        if spec.is_fixed:
+            values = np.full(self.n_paths, float(spec.value))
+        else:
+            values = spec.ppf(self.streams.uniforms(key))
+        self.draws[key] = values
+        return values
+
+    def uniform(self, key: str) -> np.ndarray:
+        return self.streams.uniforms(f"event:{key}")
+
+    def resource(self, name: str) -> Any:
+        return self.scenario.world.resources[name]
+
+    def active(self, until: str | None) -> np.ndarray:
+        """``(N, T)`` booleans: period ``k`` is active while trigger ``until`` has not fired by ``t_k``."""
+        key = f"active:{until}"
+        cached = self._triggers.get(key)
+        if cached is None:
+            if until is None:
+                cached = np.ones((self.n_paths, self.times.size), dtype=bool)
+            else:
+                cached = self.trigger_time(until)[:, None] > self.times[None, :]
+            self._triggers[key] = cached
+        return cached
+
+    def trigger_time(self, name: str) -> np.ndarray:
+        cached = self._triggers.get(name)
+        if cached is None:
+            cached = self._trigger(name)
+            self._triggers[name] = cached
+        return cached
+
+    # -- simulation ----------------------------------------------------------------------------------
+
+    def _simulate(self) -> None:
+        w = self.scenario.world
+        n, steps = self.n_paths, self.times.size
+        step = self.scenario.time.step
+        self.agi_arrival = self.draw(w.agi.arrival, "world.agi.arrival")
+        lag = self.draw(w.agi.asi_lag, "world.agi.asi_lag") if w.agi.asi_lag is not None else np.full(n, np.inf)
+        self.asi_arrival = self.agi_arrival + lag
+
+        rv = w.revenue
+        g0 = self.draw(rv.growth_initial, "world.revenue.growth_initial")[:, None]
+        ginf = self.draw(rv.growth_long_run, "world.revenue.growth_long_run")[:, None]
+        kappa = self.draw(rv.growth_decay, "world.revenue.growth_decay")[:, None]
+        sigma = self.draw(rv.volatility, "world.revenue.volatility")[:, None]
+        into = self.times[1:][None, :]  # the year each step grows into
+        growth = ginf + (g0 - ginf) * np.exp(-kappa * (into - self.times[min(1, steps - 1)]))
+        if rv.agi_boost is not None:
+            boost = self.draw(rv.agi_boost, "world.revenue.agi_boost")[:, None]
+            growth = growth + boost * (self.agi_arrival[:, None] <= into)
+        funding = w.funding
+        if funding is not None and not self.restructured:
+            deadline = year_fraction(funding.deadline)
+            penalty = self.draw(funding.growth_penalty, "world.funding.growth_penalty")[:, None]
+            years = self.draw(funding.penalty_years, "world.funding.penalty_years")[:, None]
+            hit = (into >= deadline) & (into < deadline + years)
+            growth = growth - penalty * hit
+        shocks = self.streams.normals("world.revenue.shocks", max(steps - 1, 1))[:, : steps - 1]
+        log_steps = (growth - 0.5 * sigma**2) * step + sigma * np.sqrt(step) * shocks
+        r0 = self.draw(rv.initial, "world.revenue.initial")
+        self.revenue = r0[:, None] * np.exp(np.concatenate([np.zeros((n, 1)), np.cumsum(log_steps, axis=1)], axis=1))
+
+        mg = w.margin
+        m0 = self.draw(mg.initial, "world.margin.initial")[:, None]
+        minf = self.draw(mg.long_run, "world.margin.long_run")[:, None]
+        conv = self.draw(mg.convergence, "world.margin.convergence")[:, None]
+        margin = minf + (m0 - minf) * np.exp(-conv * (self.times[None, :] - self.times[0]))
+        self.profit = margin * self.revenue
+        self.exit_value = self.draw(w.exit.revenue_multiple, "world.exit.revenue_multiple") * self.revenue[:, -1]
+
+    def _trigger(self, name: str) -> np.ndarray:
+        trig = self.scenario.triggers[name]
+        n = self.n_paths
+        key = f"triggers.{name}"
+        if isinstance(trig, DateTrigger):
+            return np.full(n, year_fraction(trig.date))
+        if isinstance(trig, RestructuringMissedTrigger):
+            funding = self.scenario.world.funding
+            if funding is None or self.restructured:
+                return np.full(n, np.inf)
+            return np.full(n, year_fraction(funding.deadline))
+        if isinstance(trig, FirstOfTrigger):
+            return np.minimum.reduce([self.trigger_time(t) for t in trig.of])
+        assert isinstance(trig, DeclaredTrigger)
+        arrival = self.agi_arrival if trig.event == "agi" else self.asi_arrival
+        lag = self.draw(trig.lag, f"{key}.lag") if trig.lag is not None else 0.0
+        declared = arrival + lag
+        if trig.rule == "counterparty_agreement":
+            disputed = self.uniform(f"{key}.dispute") < self.draw(trig.dispute_probability, f"{key}.dispute_probability")
+            upheld = self.uniform(f"{key}.court") < self.draw(trig.court_upholds, f"{key}.court_upholds")
+            delay = self.draw(trig.court_delay, f"{key}.court_delay")
+            return np.where(~disputed, declared, np.where(upheld, declared + delay, np.inf))
+        if trig.rule == "expert_panel":
+            confirms = self.uniform(f"{key}.panel") < self.draw(trig.panel_confirms, f"{key}.panel_confirms")
+            return np.where(confirms, declared + self.draw(trig.panel_delay, f"{key}.panel_delay"), np.inf)
+        return declared
+
+
+def simulate_world(scenario: Scenario, belief: str, restructured: bool, seed: int, start: int, n: int,
+                   streams: RandomStreams | None = None) -> SimulatedWorld:
+    """Simulate paths ``[start, start + n)`` of the world as party ``belief`` sees it."""
+    streams = streams or RandomStreams(seed, start, n)
+    return SimulatedWorld(scenario, belief, restructured, streams)
