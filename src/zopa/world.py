@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from zopa.beliefs import Quantity
+from zopa.terms.base import Until, until_time
 from zopa.scenario.schema import (
     DateTrigger,
     DeclaredTrigger,
@@ -132,15 +133,12 @@ class SimulatedWorld:
     def resource(self, name: str) -> Any:
         return self.scenario.world.resources[name]
 
-    def active(self, until: str | None) -> np.ndarray:
-        """``(N, T)`` booleans: period ``k`` is active while trigger ``until`` has not fired by ``t_k``."""
-        key = f"active:{until}"
+    def active(self, until: Until) -> np.ndarray:
+        """``(N, T)`` booleans: period ``k`` is active while ``until`` has not fired by ``t_k``."""
+        key = f"active:{until!r}"
         cached = self._triggers.get(key)
         if cached is None:
-            if until is None:
-                cached = np.ones((self.n_paths, self.times.size), dtype=bool)
-            else:
-                cached = self.trigger_time(until)[:, None] > self.times[None, :]
+            cached = until_time(self, until)[:, None] > self.times[None, :]
             self._triggers[key] = cached
         return cached
 

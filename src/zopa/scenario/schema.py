@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from zopa.beliefs import Quantity, quantity_field
+from zopa.dealspace import DealSpace
 from zopa.terms import AnyTerm
 
 
@@ -227,6 +228,17 @@ class Package(_Model):
     terms: list[AnyTerm] = Field(default_factory=list)
 
 
+class Bargaining(_Model):
+    """How the parties bargain over time: who proposes first, how often, until when, and what a round
+    of delay costs each side (USD bn per round; default: its discount rate over the round)."""
+
+    first_proposer: str | None = Field(None, description="party id; default: the party that raises the funding")
+    round_months: float = Field(1.0, gt=0, le=24)
+    deadline: dt.date | None = Field(None, description="last round; default: the funding deadline")
+    delay_cost: dict[str, Quantity] = quantity_field("money", "USD bn lost per round of delay, by party", {})
+    breakdown_probability: Quantity | None = quantity_field("probability", "chance talks collapse after a rejected offer", None)
+
+
 class Scenario(_Model):
     """A whole deal: parties, beliefs, world, triggers, packages and the sources of every number."""
 
@@ -238,6 +250,8 @@ class Scenario(_Model):
     triggers: dict[str, Trigger] = Field(default_factory=dict)
     common_terms: list[AnyTerm] = Field(default_factory=list, description="terms present in every package")
     packages: dict[str, Package]
+    deal_space: DealSpace | None = None
+    bargaining: Bargaining = Field(default_factory=Bargaining)
 
     @model_validator(mode="after")
     def _two_parties(self) -> "Scenario":

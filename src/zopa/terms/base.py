@@ -101,7 +101,7 @@ class PathContext(Protocol):
     def uniform(self, key: str) -> np.ndarray:
         """``N`` uniforms on (0, 1) named by ``key`` (common random numbers across parties)."""
 
-    def active(self, until: str | None) -> np.ndarray:
+    def active(self, until: "Until") -> np.ndarray:
         """``(N, T)`` booleans: whether each period starts before trigger ``until`` fires (all true for
         ``None``)."""
 
@@ -115,7 +115,19 @@ class PathContext(Protocol):
     def scenario(self) -> Any: ...
 
 
-def active_mask(ctx: PathContext, until: str | None) -> np.ndarray:
+#: When a term ends: a trigger name, a list of them (whichever fires first), or never (``None``).
+Until = str | list[str] | None
+
+
+def until_time(ctx: PathContext, until: Until) -> np.ndarray:
+    """Per-path time at which ``until`` fires: the earliest of the named triggers (``inf`` = never)."""
+    if until is None:
+        return np.full(ctx.n_paths, np.inf)
+    names = [until] if isinstance(until, str) else until
+    return np.minimum.reduce([ctx.trigger_time(name) for name in names])
+
+
+def active_mask(ctx: PathContext, until: Until) -> np.ndarray:
     """``(N, T)`` booleans: period ``k`` is active while the ``until`` trigger has not fired by ``t_k``."""
     return ctx.active(until)
 
@@ -141,7 +153,11 @@ class TermBase(BaseModel):
 
     def triggers(self) -> set[str]:
         """Names of the triggers this term refers to (checked by the validator)."""
-        return {v for k, v in self if k in ("until", "when") and isinstance(v, str)}
+        found: set[str] = set()
+        for k, v in self:
+            if k in ("until", "when", "agi_trigger"):
+                found |= {v} if isinstance(v, str) else set(v or [])
+        return found
 
     def parties(self) -> set[str]:
         return {p for p in (self.payer, self.payee) if p is not None}

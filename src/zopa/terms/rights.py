@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from zopa.beliefs import Quantity, quantity_field
-from zopa.terms.base import CashFlows, Flows, PathContext, TermBase, active_mask, register_term
+from zopa.terms.base import CashFlows, Flows, Until, until_time, PathContext, TermBase, active_mask, register_term
 
 #: The regime every resource must define: the share the holder captures in a free market.
 FREE_MARKET = "none"
@@ -42,7 +42,7 @@ class Exclusivity(TermBase):
     kind: Literal["exclusivity"] = "exclusivity"
     resource: str
     regime: str
-    until: str | None = None
+    until: Until = None
 
     def locked_spend(self, ctx: PathContext) -> np.ndarray:
         spend = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue
@@ -62,6 +62,7 @@ class CarveOut(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
+    applies: bool = Field(True, description="whether the carve-out is in force (an issue may switch it)")
     holder_value_share: Quantity = quantity_field("share", "share of the access's value to the holder that is carved out")
     grantor_cost_share: Quantity = quantity_field("share", "share of the grantor's cost of granting access that is carved out")
 
@@ -79,13 +80,10 @@ class IpAccess(TermBase):
     """
 
     kind: Literal["ip_access"] = "ip_access"
-    until: str | None = None
+    until: Until = None
     post_agi: bool = True
     agi_trigger: str | None = None
     carve_outs: list[CarveOut] = Field(default_factory=list)
-
-    def triggers(self) -> set[str]:
-        return super().triggers() | ({self.agi_trigger} if self.agi_trigger else set())
 
     def flows(self, ctx: PathContext) -> Flows:
         ip = ctx.scenario.world.ip
@@ -96,9 +94,9 @@ class IpAccess(TermBase):
             residual = ctx.draw(ip.residual_after_cutoff, "world.ip.residual_after_cutoff")[:, None]
             weight = weight * np.where(active_mask(ctx, self.agi_trigger), 1.0, residual)
         holder_keep = 1.0 - sum((ctx.draw(c.holder_value_share, f"{self.key}.carve_outs.{c.name}.holder_value_share")
-                                 for c in self.carve_outs), np.zeros(ctx.n_paths))
+                                 for c in self.carve_outs if c.applies), np.zeros(ctx.n_paths))
         grantor_keep = 1.0 - sum((ctx.draw(c.grantor_cost_share, f"{self.key}.carve_outs.{c.name}.grantor_cost_share")
-                                  for c in self.carve_outs), np.zeros(ctx.n_paths))
+                                  for c in self.carve_outs if c.applies), np.zeros(ctx.n_paths))
         value = ctx.draw(ip.value_to_holder, "world.ip.value_to_holder")
         cost = ctx.draw(ip.cost_to_grantor, "world.ip.cost_to_grantor")
         base = ctx.revenue * weight
@@ -120,7 +118,7 @@ class PurchaseCommitment(TermBase):
     kind: Literal["purchase_commitment"] = "purchase_commitment"
     resource: str
     amount_per_year: Quantity = quantity_field("money", "USD bn per year")
-    until: str | None = None
+    until: Until = None
 
     def flows(self, ctx: PathContext) -> Flows:
         anyway = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue * \

@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from zopa.beliefs import Quantity, quantity_field
-from zopa.terms.base import CashFlows, Flows, Lump, PathContext, TermBase, active_mask, register_term
+from zopa.terms.base import CashFlows, Flows, Until, until_time, Lump, PathContext, TermBase, active_mask, register_term
 
 
 def cap_cumulative(grid: np.ndarray, cap: np.ndarray | float) -> np.ndarray:
@@ -38,7 +38,7 @@ class RevenueShare(TermBase):
     kind: Literal["revenue_share"] = "revenue_share"
     rate: Quantity = quantity_field("share", "share of the base paid each period")
     base: Literal["revenue", "profit"] = "revenue"
-    until: str | None = None
+    until: Until = None
     cap: Quantity | None = quantity_field("money", "cumulative cap, USD bn", None)
 
     def flows(self, ctx: PathContext) -> Flows:
@@ -72,7 +72,7 @@ class ProfitShare(TermBase):
     kind: Literal["profit_share"] = "profit_share"
     tiers: list[Tier] = Field(min_length=1)
     cap: Quantity | None = quantity_field("money", "total cap on receipts, USD bn", None)
-    until: str | None = None
+    until: Until = None
     terminal: bool = False
 
     def flows(self, ctx: PathContext) -> Flows:
@@ -101,7 +101,7 @@ class ProfitShare(TermBase):
             current_rate = np.select([received < t for t in thresholds], rates, default=0.0)
             claim = np.minimum(np.maximum(cap - received, 0.0), current_rate * np.maximum(ctx.exit_value, 0.0))
             if self.until is not None:
-                claim = np.where(ctx.trigger_time(self.until) > ctx.exit_time, claim, 0.0)
+                claim = np.where(until_time(ctx, self.until) > ctx.exit_time, claim, 0.0)
             flows = CashFlows(grid, (Lump(claim, np.full(n, ctx.exit_time)),))
         return Flows.transfer(flows)
 

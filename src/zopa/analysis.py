@@ -1,0 +1,331 @@
+"""Bargaining analysis of a deal space: BATNAs, the ZOPA, bargaining solutions and deadline bargaining,
+with Monte Carlo error bars, for a scenario or for a GENIUS domain.
+
+The input is a :class:`DealProblem`: both parties' utilities of K packages (USD bn of present value,
+or GENIUS's [0, 1] scale), their disagreement values (BATNAs), optional standard errors and the
+issue choices behind each package. :func:`analyze_problem` works on that alone;
+:func:`analyze_scenario` and :func:`analyze_genius` build it.
+
+Noise. A package is *robustly* in the ZOPA when both sides' gains over their BATNAs exceed two
+standard errors (paired over paths); the ZOPA's existence is *within noise* when packages are in it
+but none robustly, or when none is in it but some miss by less than two standard errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from zopa.bargain import (
+    discount_factor,
+    discount_factor_from_rate,
+    finite_horizon_share,
+    implied_nash_weight,
+    pareto_frontier,
+    rubinstein_share,
+    solve_all,
+    summarize_zopa,
+    zopa_mask,
+)
+from zopa.bargain.region import ZopaSummary
+
+#: Gains smaller than this many standard errors are reported as within noise.
+NOISE_Z = 2.0
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    """An issue as the analysis needs it: id, label and option labels."""
+
+    id: str
+    label: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DealProblem:
+    """Utilities of K packages to two parties, their BATNAs, and (optionally) error bars and choices."""
+
+    parties: tuple[str, str]
+    names: tuple[str, str]
+    utility: np.ndarray  # (2, K)
+    batna: tuple[float, float]
+    batna_label: tuple[str, str] = ("BATNA", "BATNA")
+    utility_se: np.ndarray | None = None  # (2, K)
+    gain_se: np.ndarray | None = None  # (2, K): SE of utility − BATNA, paired
+    batna_se: tuple[float, float] = (0.0, 0.0)
+    choices: np.ndarray | None = None  # (K, n_issues) option index per package
+    issues: tuple[IssueSpec, ...] = ()
+    unit: str = "USD bn"
+
+    @property
+    def n_packages(self) -> int:
+        return int(self.utility.shape[1])
+
+    def describe(self, k: int) -> dict[str, str]:
+        if self.choices is None:
+            return {"package": str(k)}
+        return {i.label or i.id: i.options[int(j)] for i, j in zip(self.issues, self.choices[k])}
+
+
+@dataclass(frozen=True)
+class SolutionPoint:
+    """One bargaining solution: its package, each side's utility and gain over its BATNA (± SE)."""
+
+    name: str
+    package: int
+    choices: dict[str, str]
+    utility: tuple[float, float]
+    utility_se: tuple[float, float]
+    gain: tuple[float, float]
+    gain_se: tuple[float, float]
+
+    @property
+    def within_noise(self) -> bool:
+        """Whether either side's gain is smaller than two standard errors."""
+        return any(g < NOISE_Z * s for g, s in zip(self.gain, self.gain_se) if s > 0)
+
+
+@dataclass(frozen=True)
+class IssueRange:
+    """Which options of an issue occur inside the ZOPA."""
+
+    issue: IssueSpec
+    in_zopa: tuple[str, ...]
+
+    @property
+    def status(self) -> str:
+        """``free`` (every option possible), ``fixed`` (one option) or ``limited``."""
+        n = len(self.in_zopa)
+        return "free" if n == len(self.issue.options) else "fixed" if n == 1 else "none" if n == 0 else "limited"
+
+
+@dataclass(frozen=True)
+class DeadlineBargaining:
+    """Alternating offers up to the deadline (Rubinstein with a finite horizon)."""
+
+    first_proposer: str
+    rounds: int
+    delta: tuple[float, float]
+    breakdown_probability: float
+    infinite_share: float  # first proposer's share of the surplus, no deadline
+    finite_share: float  # with the deadline
+    nash_weight: float  # weight of party 1 in the patience-weighted Nash solution
+
+
+@dataclass(frozen=True)
+class GapCloser:
+    """When there is no ZOPA: the closest package and the single-issue change that helps most."""
+
+    shortfall: float
+    package: int
+    choices: dict[str, str]
+    issue: str | None
+    option: str | None
+    shortfall_after: float | None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    problem: DealProblem
+    zopa: ZopaSummary
+    robust_count: int
+    near_count: int  # packages missing the ZOPA by less than the noise
+    solutions: dict[str, SolutionPoint | None]
+    frontier: np.ndarray
+    issue_ranges: tuple[IssueRange, ...]
+    deadline: DeadlineBargaining | None
+    gap: GapCloser | None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def existence_within_noise(self) -> bool:
+        if self.zopa.exists:
+            return self.robust_count == 0
+        return self.near_count > 0
+
+    def verdict(self) -> list[str]:
+        """The answer in plain words."""
+        p = self.problem
+        unit = p.unit
+        lines = []
+        if self.zopa.exists:
+            lines.append(
+                f"A ZOPA exists: {self.zopa.count:,} of {p.n_packages:,} packages leave both sides better off than "
+                f"walking away" + (f" ({self.robust_count:,} by more than {NOISE_Z:g} standard errors)."
+                                    if self.problem.gain_se is not None else ".")
+            )
+            lines.append(
+                f"Its width: up to {self.zopa.width_1:,.1f} {unit} of gain for {p.names[0]} and up to "
+                f"{self.zopa.width_2:,.1f} {unit} for {p.names[1]}."
+            )
+            if self.existence_within_noise:
+                lines.append("But no package clears both BATNAs by more than the Monte Carlo noise: "
+                             "run more paths before concluding that a deal is possible.")
+        else:
+            lines.append(f"No ZOPA: no package is at least as good as walking away for both sides; the closest misses "
+                         f"by {self.zopa.shortfall:,.1f} {unit} in total.")
+            if self.existence_within_noise:
+                lines.append(f"{self.near_count:,} packages miss by less than the Monte Carlo noise: the absence of a "
+                             "ZOPA is not certain.")
+            if self.gap is not None and self.gap.issue is not None:
+                lines.append(f"The single change that comes closest to closing the gap: {self.gap.issue} → "
+                             f"{self.gap.option} (shortfall {self.gap.shortfall_after:,.1f} {unit}).")
+        nash = self.solutions.get("nash")
+        if nash is not None:
+            lines.append(
+                f"Nash bargaining predicts: {', '.join(f'{k}: {v}' for k, v in nash.choices.items())} — "
+                f"{p.names[0]} gains {nash.gain[0]:+,.1f} ± {nash.gain_se[0]:,.1f}, {p.names[1]} gains "
+                f"{nash.gain[1]:+,.1f} ± {nash.gain_se[1]:,.1f} {unit} over walking away."
+            )
+        return lines + list(self.notes)
+
+
+def analyze_problem(problem: DealProblem, deadline: DeadlineBargaining | None = None) -> Analysis:
+    """Run the whole bargaining analysis on a :class:`DealProblem`."""
+    u1, u2 = problem.utility
+    d1, d2 = problem.batna
+    zopa = summarize_zopa(u1, u2, d1, d2)
+    gain = problem.utility - np.asarray(problem.batna)[:, None]
+    in_zopa = zopa_mask(u1, u2, d1, d2)
+    if problem.gain_se is None:  # exact utilities: no noise
+        robust, near = int(in_zopa.sum()), 0
+    else:
+        gse = problem.gain_se
+        robust = int(np.sum(np.all(gain > NOISE_Z * gse, axis=0)))
+        near = int(np.sum(~in_zopa & np.all(gain > -NOISE_Z * gse, axis=0)))
+    indices = solve_all(u1, u2, d1, d2, nash_weight=deadline.nash_weight if deadline else None)
+    names = {"nash": "Nash", "kalai_smorodinsky": "Kalai–Smorodinsky", "egalitarian": "egalitarian",
+             "utilitarian": "utilitarian (max joint value)", "weighted_nash": "patience-weighted Nash"}
+    solutions = {key: (None if k is None else _point(problem, names.get(key, key), k)) for key, k in indices.items()}
+    ranges = _issue_ranges(problem, in_zopa)
+    gap = None if zopa.exists else _gap_closer(problem, zopa)
+    return Analysis(problem, zopa, robust, near, solutions, pareto_frontier(u1, u2), ranges, deadline, gap)
+
+
+def _point(problem: DealProblem, name: str, k: int) -> SolutionPoint:
+    use = problem.utility[:, k]
+    se = problem.utility_se[:, k] if problem.utility_se is not None else np.zeros(2)
+    gse = problem.gain_se[:, k] if problem.gain_se is not None else np.zeros(2)
+    gain = use - np.asarray(problem.batna)
+    return SolutionPoint(name, int(k), problem.describe(int(k)), (float(use[0]), float(use[1])),
+                         (float(se[0]), float(se[1])), (float(gain[0]), float(gain[1])), (float(gse[0]), float(gse[1])))
+
+
+def _issue_ranges(problem: DealProblem, in_zopa: np.ndarray) -> tuple[IssueRange, ...]:
+    if problem.choices is None:
+        return ()
+    out = []
+    for j, issue in enumerate(problem.issues):
+        present = np.unique(problem.choices[in_zopa, j]) if in_zopa.any() else np.array([], dtype=int)
+        out.append(IssueRange(issue, tuple(issue.options[int(i)] for i in present)))
+    return tuple(out)
+
+
+def _gap_closer(problem: DealProblem, zopa: ZopaSummary) -> GapCloser | None:
+    if zopa.shortfall_index is None:
+        return None
+    k = zopa.shortfall_index
+    u1, u2 = problem.utility
+    d1, d2 = problem.batna
+    shortfall = np.maximum(d1 - u1, 0.0) + np.maximum(d2 - u2, 0.0)
+    if problem.choices is None:
+        return GapCloser(float(zopa.shortfall), k, problem.describe(k), None, None, None)
+    differs = problem.choices != problem.choices[k]
+    one_change = differs.sum(axis=1) == 1
+    best_issue = best_option = None
+    best_after = None
+    if one_change.any():
+        candidates = np.flatnonzero(one_change)
+        j = candidates[np.argmin(shortfall[candidates])]
+        issue_pos = int(np.flatnonzero(differs[j])[0])
+        issue = problem.issues[issue_pos]
+        best_issue, best_option = issue.label or issue.id, issue.options[int(problem.choices[j, issue_pos])]
+        best_after = float(shortfall[j])
+    return GapCloser(float(zopa.shortfall), k, problem.describe(k), best_issue, best_option, best_after)
+
+
+# --- scenarios --------------------------------------------------------------------------------------
+
+
+def deadline_bargaining(scenario: Any, surplus: float) -> DeadlineBargaining | None:
+    """Discount factors per round from each side's cost of delay (relative to the joint ``surplus``)
+    or, when none is given, from its discount rate; rounds from the as-of date to the deadline."""
+    b = scenario.bargaining
+    deadline = b.deadline or (scenario.world.funding.deadline if scenario.world.funding else None)
+    if deadline is None or surplus <= 0:
+        return None
+    parties = scenario.party_ids
+    months = (deadline.year - scenario.meta.as_of.year) * 12 + deadline.month - scenario.meta.as_of.month
+    rounds = max(1, int(math.floor(months / b.round_months + 1e-9)) + (1 if deadline.day >= scenario.meta.as_of.day else 0))
+    deltas = []
+    for p in parties:
+        if p in b.delay_cost:
+            cost = float(b.delay_cost[p].for_party(p).mean())
+            deltas.append(discount_factor(min(cost, surplus), surplus))
+        else:
+            rate = float(scenario.parties[p].discount_rate.for_party(p).mean())
+            deltas.append(discount_factor_from_rate(math.log1p(rate), b.round_months / 12))
+    first = b.first_proposer or (scenario.world.funding.party if scenario.world.funding else parties[0])
+    order = (0, 1) if first == parties[0] else (1, 0)
+    d_first, d_second = deltas[order[0]], deltas[order[1]]
+    breakdown = float(b.breakdown_probability.for_party(first).mean()) if b.breakdown_probability else 0.0
+    inf_share = rubinstein_share(d_first, d_second) if d_first * d_second < 1 else 0.5
+    fin_share = finite_horizon_share(d_first, d_second, rounds, breakdown)
+    weight_first = min(max(fin_share, 1e-6), 1 - 1e-6)
+    weight_party1 = weight_first if order[0] == 0 else 1 - weight_first
+    return DeadlineBargaining(first, rounds, (deltas[0], deltas[1]), breakdown, inf_share, fin_share, weight_party1)
+
+
+def problem_from_space(space_valuation: Any) -> DealProblem:
+    """A :class:`DealProblem` from a valued deal space (:func:`zopa.basis.value_space`)."""
+    s = space_valuation.scenario
+    p1, p2 = s.party_ids
+    pv1, pv2 = space_valuation.parties[p1], space_valuation.parties[p2]
+    ex = space_valuation.space
+    issues = tuple(IssueSpec(i, ex.space.issues[i].label or i,
+                             tuple(ex.space.issues[i].option_label(j) for j in range(len(ex.space.issues[i].options))))
+                   for i in ex.issue_ids)
+    return DealProblem(
+        parties=(p1, p2), names=(s.parties[p1].name, s.parties[p2].name),
+        utility=np.vstack([pv1.utility, pv2.utility]), batna=(pv1.batna, pv2.batna),
+        batna_label=(pv1.batna_package, pv2.batna_package),
+        utility_se=np.vstack([pv1.utility_se, pv2.utility_se]), gain_se=np.vstack([pv1.gain_se, pv2.gain_se]),
+        batna_se=(pv1.batna_se, pv2.batna_se), choices=ex.choices, issues=issues,
+    )
+
+
+def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
+                     progress: Callable[[int, int], None] | None = None) -> tuple[Analysis, Any]:
+    """Value the scenario's deal space and analyse it; returns the analysis and the space valuation."""
+    from zopa.basis import value_space
+
+    sv = value_space(scenario, n_paths, seed, progress=progress)
+    problem = problem_from_space(sv)
+    first = analyze_problem(problem)
+    util = first.solutions.get("utilitarian")
+    surplus = sum(util.gain) if util is not None else 0.0
+    deadline = deadline_bargaining(scenario, surplus)
+    return (analyze_problem(problem, deadline) if deadline else first), sv
+
+
+def analyze_genius(domain: Any) -> Analysis:
+    """Analyse a GENIUS domain: utilities on GENIUS's [0, 1] scale, reservation values as BATNAs."""
+    from zopa.genius import utilities
+
+    u_a, u_b = utilities(domain)
+    names = tuple(domain.parties)
+    grids = np.stack(np.unravel_index(np.arange(u_a.size), domain.shape), axis=1)
+    issues = tuple(IssueSpec(name, name, tuple(str(v) for v in values)) for name, values in zip(domain.issues, domain.values))
+    problem = DealProblem(parties=names, names=names, utility=np.vstack([u_a, u_b]),
+                          batna=tuple(float(r) for r in domain.reservation_values), batna_label=("reservation", "reservation"),
+                          choices=grids, issues=issues, unit="utility")
+    return analyze_problem(problem)
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
