@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time as _time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 from scipy.special import logsumexp
@@ -86,11 +86,14 @@ def value_space(
     expanded: ExpandedSpace | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    quantiles: Mapping[str, float | np.ndarray] | None = None,
+    beliefs: Mapping[str, str] | None = None,
 ) -> SpaceValuation:
     """Value every package of ``scenario.deal_space`` for both parties under their own beliefs.
 
     The BATNA of each party is the best (by its utility) of the status quo and its outside options,
-    valued on the same paths (common random numbers), so gains are paired.
+    valued on the same paths (common random numbers), so gains are paired. ``beliefs`` maps a party to
+    the party whose beliefs it values under (default: its own); ``quantiles`` pins inputs.
     """
     if scenario.deal_space is None:
         raise ValueError("the scenario has no [deal_space]; add issues to analyse a deal space")
@@ -102,6 +105,7 @@ def value_space(
     shared_terms = (
         [t for t in resolve_terms(scenario, ds.base, ()) if t.id not in ds.drop] if ds.base else []
     ) + list(scenario.common_terms)
+    view = {p: (beliefs or {}).get(p, p) for p in parties}
     n_cols = len(space.columns)
     columns = {p: np.zeros((n_paths, n_cols)) for p in parties}
     constant = {p: np.zeros(n_paths) for p in parties}
@@ -109,9 +113,9 @@ def value_space(
     for start in range(0, n_paths, chunk_size):
         n = min(chunk_size, n_paths - start)
         rows = slice(start, start + n)
-        streams = RandomStreams(seed, start, n)
+        streams = RandomStreams(seed, start, n, quantiles or {})
         for p in parties:
-            world = SimulatedWorld(scenario, p, ds.restructured, streams)
+            world = SimulatedWorld(scenario, view[p], ds.restructured, streams)
             for term in shared_terms:
                 for part, flows in term_parts(term, world).values():
                     constant[p][rows] += party_value(part, flows, p, times, rates[p])
@@ -123,14 +127,14 @@ def value_space(
             progress(min(start + n, n_paths), n_paths)
 
     fallback = value_scenario(scenario, n_paths, seed, packages=sorted({q for p in parties for q in batna_of(scenario, p)}),
-                              chunk_size=chunk_size)
+                              chunk_size=chunk_size, quantiles=quantiles)
     cols = space.column_index(space.choices)
     out = {}
     for p in parties:
         a = fallback.risk_aversion(p)
-        options = {q: fallback.estimate(q, p) for q in batna_of(scenario, p)}
+        options = {q: fallback.estimate(q, p, view[p]) for q in batna_of(scenario, p)}
         best = max(options, key=lambda q: options[q].value)
-        out[p] = _party_values(p, columns[p], constant[p], fallback.values[(best, p, p)], best, cols, a)
+        out[p] = _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a)
     return SpaceValuation(scenario, space, out, n_paths, seed, _time.perf_counter() - started)
 
 

@@ -29,7 +29,7 @@ SEED_HELP = "Random seed; the same seed gives the same numbers."
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one clear line per problem to stderr and exit (2 = bad input)."""
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True, emoji=False)
     raise typer.Exit(code)
 
 
@@ -106,6 +106,161 @@ def run(
     guarded(go)
 
 
+def analysis_with_progress(scenario: Any, paths: int, seed: int) -> Any:
+    from zopa.analysis import analyze_scenario
+
+    with progress_bar("valuing the deal space") as bar:
+        task = bar.add_task("space", total=paths)
+        return analyze_scenario(scenario, paths, seed, progress=lambda done, total: bar.update(task, completed=done))
+
+
+def print_analysis(analysis: Any) -> None:
+    from zopa.report.analysis_terminal import analysis_tables
+
+    for table in analysis_tables(analysis):
+        console.print(table)
+    for line in analysis.verdict():
+        console.print(line)
+
+
+@app.command()
+def analyze(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    genius: Optional[list[Path]] = typer.Option(
+        None, "--genius", help="GENIUS domain: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml (give --genius three times or "
+                               "once followed by the two profiles)."),
+    paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Is there a ZOPA, how wide, and where should bargaining land (with error bars)?"""
+
+    def go() -> None:
+        from zopa.report.summary import analysis_dict
+
+        if genius:
+            from zopa.analysis import analyze_genius
+            from zopa.genius import load_genius
+
+            files = list(genius) + ([Path(scenario)] if scenario else [])
+            if len(files) != 3:
+                fail("--genius needs three files: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml")
+            analysis = analyze_genius(load_genius(*files))
+        else:
+            analysis, _ = analysis_with_progress(load(scenario), paths, seed)
+        if as_json:
+            sys.stdout.write(json.dumps(analysis_dict(analysis), indent=2, default=float) + "\n")
+            return
+        print_analysis(analysis)
+
+    guarded(go)
+
+
+def _genius_args(args: list[str]) -> list[str]:
+    """Let ``--genius D A B`` work: typer takes one value per option, so fold the two that follow."""
+    if "--genius" not in args:
+        return args
+    i = args.index("--genius")
+    out = args[: i + 2]
+    rest = args[i + 2:]
+    while rest and not rest[0].startswith("-") and len([a for a in out if a == "--genius"]) < 3:
+        out += ["--genius", rest.pop(0)]
+    return out + rest
+
+
+@app.command()
+def negotiate(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    a: str = typer.Option("boulware", "--a", help="Strategy of the first party (boulware, linear, conceder, hardliner, "
+                                               "tit_for_tat, deadline)."),
+    b: str = typer.Option("conceder", "--b", help="Strategy of the second party."),
+    model: str = typer.Option("known", "--opponent-model", help="known (true utilities) or estimated (from offers)."),
+    paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Watch the parties negotiate round by round toward the deadline under chosen styles."""
+
+    def go() -> None:
+        from zopa.negotiate.scenario import negotiate_scenario
+        from zopa.report.dynamics import negotiation_dict, negotiation_summary, negotiation_table
+
+        s = load(scenario)
+        analysis, _ = analysis_with_progress(s, paths, seed)
+        run = negotiate_scenario(s, analysis.problem, a, b, seed=seed, opponent_model=model)
+        if as_json:
+            sys.stdout.write(json.dumps(negotiation_dict(run), indent=2, default=float) + "\n")
+            return
+        console.print(negotiation_table(run))
+        for line in negotiation_summary(run):
+            console.print(line)
+
+    guarded(go)
+
+
+@app.command()
+def tournament(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    strategies: str = typer.Option("boulware,linear,conceder,hardliner,tit_for_tat,deadline", "--strategies",
+                                   help="Comma-separated strategy names."),
+    seeds: int = typer.Option(20, "--seeds", min=1, help="Repetitions per pair (random tie-breaking)."),
+    paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Every pair of strategies over many seeds: agreement rate, values, distance to Nash."""
+
+    def go() -> None:
+        from zopa.negotiate.scenario import tournament_scenario
+        from zopa.report.dynamics import tournament_rich
+
+        s = load(scenario)
+        analysis, _ = analysis_with_progress(s, paths, seed)
+        names = [x.strip() for x in strategies.split(",") if x.strip()]
+        table = tournament_scenario(s, analysis.problem, names, seeds, seed)
+        if as_json:
+            sys.stdout.write(json.dumps(table.to_rows(), indent=2, default=float) + "\n")
+            return
+        console.print(tournament_rich(table, analysis.problem.names))
+
+    guarded(go)
+
+
+@app.command()
+def threats(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    paths: int = typer.Option(20_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    efg: Optional[Path] = typer.Option(None, "--efg", help="Also write the game tree in Gambit's .efg format here."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --efg file."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Which threats are credible (subgame-perfect play), and how they move the disagreement point."""
+
+    def go() -> None:
+        from zopa.report.dynamics import threats_dict, threats_summary, threats_table, tree_text
+        from zopa.threats.scenario import analyze_threats
+
+        s = load(scenario)
+        result = analyze_threats(s, paths, seed)
+        if efg is not None:
+            if efg.exists() and not force:
+                fail(f"{efg}: already exists; pass --force to overwrite")
+            from zopa.report.run_dir import atomic_write_text
+
+            atomic_write_text(efg, result.efg(s.meta.title))
+        if as_json:
+            sys.stdout.write(json.dumps(threats_dict(result), indent=2, default=float) + "\n")
+            return
+        names = {p: s.parties[p].name for p in s.party_ids}
+        console.print("\n".join(tree_text(result.game.root)), markup=False, highlight=False)
+        console.print(threats_table(result))
+        for line in threats_summary(result, names):
+            console.print(line)
+
+    guarded(go)
+
+
 @app.command()
 def validate(scenario: str = typer.Argument(..., help="Scenario TOML file to check.")) -> None:
     """Check a scenario file; print every problem (file:line: path: message) and exit 2 if any."""
@@ -147,6 +302,7 @@ def scenarios() -> None:
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    sys.argv = [sys.argv[0], *_genius_args(sys.argv[1:])]
     app()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time as _time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 from scipy.special import logsumexp
@@ -163,11 +163,13 @@ def value_scenario(
     packages: list[str] | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    quantiles: Mapping[str, float | np.ndarray] | None = None,
 ) -> Valuation:
     """Value packages (default: all) for both parties under both parties' beliefs.
 
     Paths are processed in chunks of ``chunk_size``; results are identical for any chunk size.
-    ``progress(done, total)`` is called after each chunk.
+    ``progress(done, total)`` is called after each chunk. ``quantiles`` pins inputs by TOML path (see
+    :class:`~zopa.world.RandomStreams`).
     """
     if n_paths < 2:
         raise ValueError(f"n_paths must be at least 2, got {n_paths}")
@@ -188,7 +190,7 @@ def value_scenario(
     for start in range(0, n_paths, chunk_size):
         n = min(chunk_size, n_paths - start)
         rows = slice(start, start + n)
-        streams = RandomStreams(seed, start, n)
+        streams = RandomStreams(seed, start, n, quantiles or {})
         for belief in parties:
             draws: dict[str, np.ndarray] = {}
             for state in states:
@@ -196,14 +198,17 @@ def value_scenario(
                 # per term (shared by packages that inherit it): part name → party → per-path value
                 valued: dict[str, dict[str, dict[str, np.ndarray]]] = {}
                 for pkg in packages:
-                    if scenario.packages[pkg].restructured != state:
+                    spec = scenario.packages[pkg]
+                    if spec.restructured != state:
                         continue
+                    ctx = world.with_triggers(spec.triggers)
+                    overrides = f"@{pkg}" if spec.triggers else ""
                     totals = {party: np.zeros(n) for party in parties}
                     for term in resolved[pkg]:
-                        cache_key = f"{term.key}#{id(term)}"
+                        cache_key = f"{term.key}#{id(term)}{overrides}"
                         if cache_key not in valued:
                             valued[cache_key] = {}
-                            for name, (part, flows) in term_parts(term, world).items():
+                            for name, (part, flows) in term_parts(term, ctx).items():
                                 labels.setdefault(name, part.label or name)
                                 valued[cache_key][name] = {
                                     party: party_value(part, flows, party, times, rates[party]) for party in parties

@@ -22,10 +22,11 @@ The world of one belief set on ``N`` paths and grid times ``t_0 … t_{T-1}``:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -51,11 +52,16 @@ def year_fraction(date: dt.date) -> float:
 
 @dataclass
 class RandomStreams:
-    """Named streams of common random numbers for paths ``[start, start + n)`` of a run with ``seed``."""
+    """Named streams of common random numbers for paths ``[start, start + n)`` of a run with ``seed``.
+
+    ``quantiles`` pins inputs by key: a number holds the input at that quantile level on every path
+    (a one-at-a-time sensitivity), an array of length ``n_paths`` sets it path by path (a designed
+    sample, e.g. Sobol's); each party's belief maps the level through its own quantile function."""
 
     seed: int
     start: int
     n: int
+    quantiles: Mapping[str, float | np.ndarray] = field(default_factory=dict)
     _cache: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
 
     def _block(self, key: str, block: int, width: int) -> np.ndarray:
@@ -67,6 +73,12 @@ class RandomStreams:
         cached = self._cache.get((key, width))
         if cached is not None:
             return cached
+        if width == 0 and key in self.quantiles:
+            level = np.asarray(self.quantiles[key], dtype=float)
+            out = np.full(self.n, float(level)) if level.ndim == 0 else level[self.start: self.start + self.n]
+            out = np.clip(out, 1e-12, 1 - 1e-12)
+            self._cache[(key, width)] = out
+            return out
         first, last = self.start // BLOCK, (self.start + self.n - 1) // BLOCK
         blocks = np.concatenate([self._block(key, b, max(width, 1)) for b in range(first, last + 1)])
         offset = self.start - first * BLOCK
@@ -102,6 +114,15 @@ class SimulatedWorld:
     agi_arrival: np.ndarray = field(init=False)
     asi_arrival: np.ndarray = field(init=False)
     _triggers: dict[str, np.ndarray] = field(default_factory=dict, init=False)
+
+    def with_triggers(self, overrides: Mapping[str, Any]) -> "SimulatedWorld":
+        """The same paths with some triggers redefined (a package's own trigger definitions)."""
+        if not overrides:
+            return self
+        view = copy.copy(self)
+        view.scenario = self.scenario.model_copy(update={"triggers": {**self.scenario.triggers, **overrides}})
+        view._triggers = {}
+        return view
 
     def __post_init__(self) -> None:
         self.times = self.scenario.time.times

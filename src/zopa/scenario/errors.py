@@ -16,10 +16,12 @@ class Problem:
     suggestion: str | None = None
 
     def __str__(self) -> str:
+        """``file:line: path: message (suggestion)``, always on one line."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.path}:" if self.path else ""
         hint = f" ({self.suggestion})" if self.suggestion else ""
-        return f"{where}:{field} {self.message}{hint}"
+        text = f"{where}:{field} {self.message}{hint}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class ScenarioError(ValueError):

@@ -6,22 +6,28 @@ can be found, and a "did you mean" for misspellings.
 
 from __future__ import annotations
 
+import bisect
 import copy
+import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import math
 import re
 import tomllib
+import types
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from zopa.beliefs import UNIT_BOUNDS, Quantity, support
+from zopa.beliefs import UNIT_BOUNDS, Distribution, Quantity, support
 from zopa.scenario.errors import Problem, ScenarioError
+from zopa.scenario.lines import find_line, path_at_line
+from zopa.scenario.references import check_references, iter_quantities
 from zopa.scenario.schema import DateTrigger, FirstOfTrigger, Scenario, resolve_terms
-from zopa.terms import TERM_TYPES, TermBase
+from zopa.terms import TermBase
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -39,12 +45,14 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError([Problem(name, "", "is not UTF-8 text (a binary file?); expected a TOML scenario")])
+        message = "is not UTF-8 text (a binary file?); expected a TOML scenario"
+        raise ScenarioError([Problem(name, "", message)]) from None
     return parse_scenario(text, name)
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     """Validate TOML ``text`` as a scenario; ``file`` is used in messages."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write
     if not text.strip():
         raise ScenarioError([Problem(file, "", "is empty", suggestion="run `zopa new FILE` for a template")])
     if "\x00" in text:
@@ -52,21 +60,24 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _line_of_decode_error(str(exc))
-        raise ScenarioError([Problem(file, "", f"is not valid TOML: {exc}", line=line)])
-    return validate_data(data, file, text)
+        raise ScenarioError([_toml_problem(file, text, exc)]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, "", "is nested too deeply to be a scenario")]) from None
+    # TOML values are typed: a quoted number or date is a mistake, not something to convert.
+    return validate_data(data, file, text, strict=True)
 
 
-def validate_data(data: dict[str, Any], file: str = "<scenario>", text: str = "") -> Scenario:
-    """Validate an already-parsed TOML document."""
+def validate_data(data: dict[str, Any], file: str = "<scenario>", text: str = "", *, strict: bool = False) -> Scenario:
+    """Validate an already-parsed TOML document. ``strict``: refuse strings where numbers, dates or
+    booleans are expected instead of converting them."""
     data = _with_term_keys(copy.deepcopy(data))
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, strict=strict)
     except ValidationError as exc:
         raise ScenarioError(_problems_from_pydantic(exc, data, file, text)) from None
     problems = [
-        Problem(file, path, message, _find_line(text, path), suggestion)
-        for path, message, suggestion in check_references(scenario)
+        Problem(file, path, message, find_line(text, path), suggestion)
+        for path, message, suggestion in dict.fromkeys(check_references(scenario))
     ]
     if problems:
         raise ScenarioError(problems)
@@ -106,68 +117,193 @@ def _with_term_keys(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _problems_from_pydantic(exc: ValidationError, data: dict[str, Any], file: str, text: str) -> list[Problem]:
+    errors = [(err, *_clean_loc(err["loc"], data, missing=err["type"] == "missing")) for err in exc.errors()]
+    absent: dict[tuple[Any, ...], list[str]] = {}  # required keys missing from each table
+    unknown: dict[tuple[Any, ...], list[str]] = {}  # unknown keys in each table
+    for err, loc, _ in errors:
+        if err["type"] in ("missing", "extra_forbidden") and loc:
+            (absent if err["type"] == "missing" else unknown).setdefault(loc[:-1], []).append(str(loc[-1]))
+    found: list[tuple[str, str, str | None]] = []
+    replaced: set[str] = set()  # required keys that a misspelt key was meant to be: reported once, there
+    for err, loc, node in errors:
+        loc, message, suggestion = _describe(err, loc, node, data)
+        if err["type"] == "extra_forbidden" and loc:
+            parent, key = loc[:-1], str(loc[-1])
+            meant = re.fullmatch(r"did you mean '(.*)'\?", suggestion or "")
+            if meant:
+                target = meant.group(1)
+            else:  # a key too short to look alike, in a table that lacks exactly one required key
+                left = absent.get(parent, [])
+                close = difflib.get_close_matches(key, left, n=1, cutoff=0.4)
+                target = close[0] if close else (left[0] if len(left) == len(unknown[parent]) == 1 else "")
+                suggestion = f"did you mean '{target}'?" if target else suggestion
+            if target:
+                replaced.add(_format_path(parent + (target,)))
+        found.append((_format_path(loc), message, suggestion))
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    for err in exc.errors():
-        loc, node = _clean_loc(err["loc"], data)
-        path = _format_path(loc)
-        kind = err["type"]
-        suggestion = None
-        if kind == "extra_forbidden":
-            key = str(loc[-1]) if loc else ""
-            options = _allowed_keys(loc[:-1], data)
-            close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
-            message = "unknown key"
-            suggestion = f"did you mean '{close[0]}'?" if close else (
-                f"allowed: {', '.join(sorted(options))}" if options else None)
-        elif kind == "missing":
-            message = "missing required field"
-        elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
-            ctx = err.get("ctx", {})
-            tag = ctx.get("tag", "?")
-            expected = ctx.get("expected_tags", "")
-            field = ctx.get("discriminator", "'kind'").strip("'")
-            message = f"unknown {field} {tag!r}" if kind == "union_tag_invalid" else f"missing '{field}'"
-            options = [t.strip(" '") for t in str(expected).split(",") if t.strip()]
-            close = difflib.get_close_matches(str(tag), options, n=1, cutoff=0.5)
-            suggestion = f"did you mean '{close[0]}'?" if close else f"expected one of: {expected}"
-        else:
-            message = err["msg"].removeprefix("Value error, ")
-            if "input" in err and kind.endswith("_type") or kind.endswith("_parsing"):
-                message += f", got {_short(err.get('input'))}"
-        if (path, message) in seen:
+    for path, message, suggestion in _merge_alternatives(found):
+        if (path, message) in seen or (message == "missing required field" and path in replaced):
             continue
         seen.add((path, message))
-        problems.append(Problem(file, path, message, _find_line(text, path), suggestion))
+        problems.append(Problem(file, path, message, find_line(text, path), suggestion))
     return problems
 
 
-def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any]:
-    """Drop pydantic's internal segments (union tags, ``shared``/``by_party``); name terms by id."""
+def _merge_alternatives(found: list[tuple[str, str, str | None]]) -> list[tuple[str, str, str | None]]:
+    """A value that fits none of a union's types fails once per type; say it once: 'should be a valid
+    string or an array, got nan'. When the value has the shape of one type (an array, a table) and
+    fails inside it, the other types' complaints about its shape are left out."""
+    pattern = re.compile(r"should be (.*?)(, got .*)?")
+    paths = [path for path, _, _ in found]
+    merged: dict[str, int] = {}
+    out: list[tuple[str, str, str | None]] = []
+    for path, message, suggestion in found:
+        match = pattern.fullmatch(message)
+        if match and re.search(r", got an? (empty )?(array|table)$", message) and any(
+                p != path and (p.startswith(path + ".") or p.startswith(path + "[")) for p in paths):
+            continue
+        if match and path in merged:
+            i = merged[path]
+            first = pattern.fullmatch(out[i][1])
+            assert first is not None
+            message = f"should be {first.group(1)} or {match.group(1)}{first.group(2) or ''}"
+            out[i] = (path, message, out[i][2] or suggestion)
+            continue
+        if match:
+            merged[path] = len(out)
+        out.append((path, message, suggestion))
+    return out
+
+
+def _describe(
+    err: Any, loc: tuple[Any, ...], node: Any, data: dict[str, Any]
+) -> tuple[tuple[Any, ...], str, str | None]:
+    """One pydantic error as (location, message, suggestion), in the words of a scenario file."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else ""
+        options = _keys_of(_type_at(loc[:-1], data))
+        return loc, "unknown key", _did_you_mean(key, options) or (
+            f"allowed: {', '.join(sorted(options))}" if options else None)
+    if kind == "missing":
+        return loc, "missing required field", None
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        field = str(ctx.get("discriminator", "'kind'")).strip("'")
+        union = _type_at(loc, data)
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected_tags", ""))) or sorted(
+            {t for m in _members(union) for t in _tags(m)})
+        expected = f"expected one of: {', '.join(options)}" if options else None
+        if kind == "union_tag_invalid":
+            tag = node.get(field) if isinstance(node, dict) else ctx.get("tag", "?")
+            message = f"unknown {field} {_toml_repr(tag)}" if isinstance(tag, str) else (
+                f"expected a {field} name, got {_toml_repr(tag)}")
+            return loc + (field,), message, _did_you_mean(str(tag), options, 0.5) or expected
+        return loc + (field,), f"missing {field!r}", _misspelt_key_hint(node, _keys_of(union)) or expected
+    if kind == "literal_error":
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        message = f"expected one of {', '.join(_toml_repr(o) for o in options)}, got {_toml_repr(value)}"
+        return loc, message, _did_you_mean(str(value), options, 0.5)
+    message = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in ("value_error", "assertion_error"):
+        # A check of a whole table: point at the key its message names first, when there is one.
+        if isinstance(node, dict):
+            named = [(m.start(), k) for k in node if isinstance(k, str)
+                     if (m := re.search(rf"(?<![\w.]){re.escape(k)}(?!\w)", message))]
+            if named:
+                loc = loc + (min(named)[1],)
+        return loc, message, None
+    message = _PLAIN.get(kind, message).removeprefix("Input ")
+    if "input" in err:
+        message += f", got {_toml_repr(value)}"
+    return loc, message, _unquote_hint(value) if kind.endswith("_type") else None
+
+
+#: Pydantic messages for which TOML has plainer words.
+_PLAIN = {
+    "model_type": "should be a table",
+    "model_attributes_type": "should be a table",
+    "dict_type": "should be a table",
+    "list_type": "should be an array",
+}
+
+
+def _did_you_mean(word: str, options: list[str], cutoff: float = 0.6) -> str | None:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _misspelt_key_hint(node: Any, options: list[str]) -> str | None:
+    """For a table without its tag: a key that looks like a misspelling of an allowed one."""
+    if not isinstance(node, dict) or not options:
+        return None
+    for key in node:
+        if key not in options and (close := difflib.get_close_matches(str(key), options, n=1, cutoff=0.6)):
+            return f"did you mean '{close[0]}' instead of '{key}'?"
+    return None
+
+
+def _unquote_hint(value: Any) -> str | None:
+    """A quoted number, date or boolean: say to write it bare."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        float(text)
+    except ValueError:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            if text not in ("true", "false"):
+                return None
+    return f"write it without quotes: {text}"
+
+
+def _tag_of(node: Any) -> str | None:
+    """The union tag of a table: its ``kind``, or its ``dist`` (``fixed`` when it only has a ``value``)."""
+    if not isinstance(node, dict):
+        return None
+    if "kind" in node:
+        return str(node["kind"])
+    if "dist" in node:
+        return str(node["dist"])
+    return "fixed" if "value" in node else None
+
+
+#: Segments pydantic adds to a location: validators and members of a plain union ("list[str]", "str").
+_INTERNAL = re.compile(r"[\w-]+\[.*\]")
+_TYPE_NAME = re.compile(r"str|int|float|bool|bytes|list|dict|tuple|set|frozenset|date|datetime|none|literal")
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any, missing: bool = False) -> tuple[tuple[Any, ...], Any]:
+    """Map pydantic's location onto the file: drop internal segments (``shared``/``by_party``, union
+    tags and members, validator names) and name list items by their ``id``. ``missing``: the location
+    ends in a key that is absent. Returns the location and its node (``None`` where absent)."""
     out: list[Any] = []
     node = data
-    skip_next = False
-    for part in loc:
-        if skip_next:
-            skip_next = False
-            continue
-        if part in ("shared", "by_party") or (isinstance(part, str) and part in TERM_TYPES and isinstance(node, dict)
-                                              and node.get("kind") == part):
-            continue
-        if isinstance(part, str) and part.startswith("function-") or part in DIST_TAGS:
-            continue
-        if isinstance(node, list) and isinstance(part, int) and part < len(node):
-            item = node[part]
-            out.append(item.get("id", part) if isinstance(item, dict) else part)
+    tag_skipped = False
+    for i, part in enumerate(loc):
+        if isinstance(part, str):
+            if not tag_skipped and part == _tag_of(node):
+                tag_skipped = True
+                continue
+            if not (isinstance(node, dict) and part in node):
+                absent_key = missing and i == len(loc) - 1
+                if isinstance(node, dict) and part in ("shared", "by_party") or _INTERNAL.fullmatch(part):
+                    continue
+                if not absent_key and (_TYPE_NAME.fullmatch(part) or node is not None and not isinstance(node, dict)):
+                    continue
+        if isinstance(node, list) and isinstance(part, int):
+            item = node[part] if 0 <= part < len(node) else None
+            out.append(item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else part)
             node = item
-            continue
-        out.append(part)
-        node = node.get(part) if isinstance(node, dict) else None
+        else:
+            out.append(part)
+            node = node.get(part) if isinstance(node, dict) else None
+        tag_skipped = False
     return tuple(out), node
-
-
-DIST_TAGS = {"fixed", "uniform", "triangular", "normal", "lognormal", "beta", "pert", "exponential", "discrete",
-             "mixture", "declared", "date", "restructuring_missed", "first_of"}
 
 
 def _format_path(loc: tuple[Any, ...]) -> str:
@@ -180,223 +316,111 @@ def _format_path(loc: tuple[Any, ...]) -> str:
     return text
 
 
-def _allowed_keys(loc: tuple[Any, ...], data: dict[str, Any]) -> list[str]:
-    """Field names of the model at ``loc`` (best effort, for 'did you mean')."""
-    model: Any = Scenario
+def _type_at(loc: tuple[Any, ...], data: dict[str, Any]) -> Any:
+    """The schema type of the table at a (clean) location, following the data through unions."""
+    tp: Any = Scenario
     node: Any = data
     for part in loc:
-        node = node.get(part) if isinstance(node, dict) else None
-        if model is None:
-            return []
-        model = _child_model(model, part, node)
-    if model is None and isinstance(node, dict) and "kind" in node:
-        model = TERM_TYPES.get(node["kind"])
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or n for n, f in model.model_fields.items() if n != "key"]
-    if model is Quantity and isinstance(node, dict):
-        from zopa.beliefs import DIST_NAMES
+        tp = _concrete(tp, node)
+        if isinstance(node, list):
+            node = next((x for x in node if isinstance(x, dict) and x.get("id") == part), None) if isinstance(
+                part, str) else (node[part] if isinstance(part, int) and 0 <= part < len(node) else None)
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = _field(tp, part)
+            tp = field.annotation if field is not None else None
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        elif get_origin(tp) is list:
+            tp = get_args(tp)[0]
+        else:
+            return None
+    return _concrete(tp, node)
 
-        return ["dist", "value", "source", "p_never", "lo", "hi", "low", "high", "mode", "mean", "sd"]
+
+def _concrete(tp: Any, node: Any) -> Any:
+    """Unwrap ``Annotated`` and ``X | None``, pick a union member by the node's tag, and route a
+    :class:`Quantity` to one distribution or a table of them keyed by party. An undecided union stays."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(tp) if a is not type(None)]
+            tag = _tag_of(node)
+            chosen = members if len(members) == 1 else [m for m in members if tag in _tags(m)]
+            if len(chosen) != 1:
+                return tp
+            tp = chosen[0]
+        elif tp is Quantity and isinstance(node, dict):
+            shared = {"dist", "value", "source", "shared", "by_party"} & node.keys()
+            tp = Distribution if shared else dict[str, Distribution]
+        else:
+            return tp
+
+
+def _tags(model: Any) -> set[str]:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        for key in ("kind", "dist"):
+            field = model.model_fields.get(key)
+            if field is not None and get_origin(field.annotation) is Literal:
+                return {str(a) for a in get_args(field.annotation)}
+    return set()
+
+
+def _field(model: type[BaseModel], name: Any) -> Any:
+    fields = model.model_fields
+    return fields.get(name) or next((f for f in fields.values() if f.alias == name), None)
+
+
+def _keys_of(tp: Any) -> list[str]:
+    """Keys a table of type ``tp`` may have (every member's, for an undecided union)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [f.alias or n for n, f in tp.model_fields.items() if n != "key"]
+    if get_origin(tp) in (Union, types.UnionType, Annotated):
+        args = get_args(tp)[:1] if get_origin(tp) is Annotated else get_args(tp)
+        return sorted({k for a in args for k in _keys_of(a)})
     return []
 
 
-def _child_model(model: Any, part: Any, node: Any) -> Any:
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        return None
-    field = model.model_fields.get(part) if isinstance(part, str) else None
-    if field is None:
-        return None
-    ann = field.annotation
-    args = getattr(ann, "__args__", ())
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return ann
-    for arg in args:  # dict[str, Model], list[Model], Model | None
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return _DictOf(arg) if getattr(ann, "__origin__", None) is dict else arg
-    if isinstance(node, dict) and "kind" in node:
-        return TERM_TYPES.get(node["kind"])
-    return None
+def _members(tp: Any) -> list[Any]:
+    """The types a (possibly annotated, possibly optional) union allows."""
+    if get_origin(tp) is Annotated:
+        return _members(get_args(tp)[0])
+    if get_origin(tp) in (Union, types.UnionType):
+        return [m for a in get_args(tp) for m in _members(a)]
+    return [] if tp is type(None) else [tp]
 
 
-class _DictOf:
-    def __init__(self, model: type[BaseModel]):
-        self.model = model
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
+def _toml_repr(value: Any) -> str:
+    """A value as it is written in TOML, shortened: 'x', 1.5, true, 2025-01-01, a table, an array."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "an empty table" if not value else "a table"
+    if isinstance(value, list):
+        return "an empty array" if not value else "an array"
+    if isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, (dt.date, dt.time)):
+        text = value.isoformat()
+    else:
+        text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-# --- line numbers -----------------------------------------------------------------------------------
+def _toml_problem(file: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """A TOML syntax error as a problem at its line, naming the key being written there."""
+    message = str(exc)
+    where = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    line = int(where.group(1)) if where else None
+    if where:
+        message = message[: where.start()] + message[where.end():] + f" (column {where.group(2)})"
+    message = re.sub(r"\(((?:'[^']*'(?:, )?)+),?\)", lambda m: ".".join(re.findall(r"'([^']*)'", m.group(1))),
+                     message)
+    message = message[:1].lower() + message[1:]
+    path = path_at_line(text, line) if line else ""
+    return Problem(file, path, f"is not valid TOML: {message}", line)
 
 
-def _line_of_decode_error(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
-
-
-def _find_line(text: str, path: str) -> int | None:
-    """Best-effort line of a TOML path: the deepest table header that prefixes it, then the key."""
-    if not text or not path:
-        return None
-    parts = [p for p in re.split(r"\.|\[\d+\]", path) if p]
-    lines = text.splitlines()
-    best_line, depth = None, 0
-    for i, line in enumerate(lines, 1):
-        header = re.match(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?", line)
-        if header:
-            names = [n.strip().strip('"') for n in header.group(1).split(".")]
-            if names == parts[: len(names)] and len(names) >= depth:
-                best_line, depth = i, len(names)
-    start = best_line or 1
-    for j in range(len(parts), depth, -1):
-        key = parts[j - 1]
-        pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*(=|\.)|[{{,]\s*"?{re.escape(key)}"?\s*=')
-        for i in range(start, len(lines) + 1):
-            if i > start and re.match(r"\s*\[", lines[i - 1]) and depth:
-                break
-            if pattern.search(lines[i - 1]):
-                return i
-    return best_line
-
-
-# --- cross-references and ranges --------------------------------------------------------------------
-
-
-def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
-    """Problems no single field can see: undefined parties, triggers, sources, resources, packages,
-    dates off the grid, values outside their unit's range. Returns (path, message, suggestion)."""
-    out: list[tuple[str, str, str | None]] = []
-    parties = list(s.parties)
-
-    def ref(path: str, name: str | None, known: list[str], what: str) -> None:
-        if name is not None and name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-            out.append((path, f"undefined {what} {name!r}",
-                        f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(known) or 'none'}"))
-
-    for path, quantity, unit in _walk_quantities(s):
-        if quantity.by_party is not None:
-            for pid in quantity.by_party:
-                ref(f"{path}.{pid}", pid, parties, "party")
-            missing = [p for p in parties if p not in quantity.by_party]
-            if missing:
-                out.append((path, f"belief missing for party {', '.join(missing)}", "give every party a distribution"))
-        for spec_path, spec in _specs_with_paths(path, quantity):
-            ref(f"{spec_path}.source", spec.source, list(s.sources), "source")
-            lo, hi = UNIT_BOUNDS[unit]
-            a, b = support(spec)
-            if a < lo - 1e-12 or b > hi + 1e-12:
-                what = {"probability": "a probability in [0, 1]", "share": "a share in [0, 1]",
-                        "money": "a non-negative amount of money", "nonnegative": "a non-negative number",
-                        "rate": "a rate above -0.99"}.get(unit, f"a value in [{lo}, {hi}]")
-                out.append((spec_path, f"expected {what}, but values range over [{a:.4g}, {b:.4g}]", None))
-            if unit == "year" and math.isfinite(a) and not (s.time.start - 50 <= a and b <= s.time.horizon + 200):
-                out.append((spec_path, f"expected calendar years near the grid {s.time.start}–{s.time.horizon}", None))
-
-    ref("meta.status_quo", s.meta.status_quo, list(s.packages), "package")
-    if s.world.funding is not None:
-        ref("world.funding.party", s.world.funding.party, parties, "party")
-        _check_date(out, s, "world.funding.deadline", s.world.funding.deadline)
-    for name, trig in s.triggers.items():
-        if isinstance(trig, DateTrigger):
-            _check_date(out, s, f"triggers.{name}.date", trig.date)
-        if isinstance(trig, FirstOfTrigger):
-            for other in trig.of:
-                ref(f"triggers.{name}.of", other, [t for t in s.triggers if t != name], "trigger")
-    for pid, package in s.packages.items():
-        prefix = f"packages.{pid}"
-        ref(f"{prefix}.base", package.base, [p for p in s.packages if p != pid], "package")
-        ref(f"{prefix}.proposed_by", package.proposed_by, parties, "party")
-        ref(f"{prefix}.source", package.source, list(s.sources), "source")
-        if package.base in s.packages:
-            try:
-                base_ids = [t.id for t in resolve_terms(s, package.base, (pid,))]
-            except ValueError as exc:
-                out.append((f"{prefix}.base", str(exc).split(": ", 1)[-1], None))
-                base_ids = []
-            for dropped in package.drop:
-                ref(f"{prefix}.drop", dropped, base_ids, "term")
-        ids = [t.id for t in package.terms]
-        for dup in {i for i in ids if ids.count(i) > 1}:
-            out.append((f"{prefix}.terms.{dup}", "duplicate term id", "give each term a unique id"))
-    all_terms = [("common_terms", t) for t in s.common_terms] + [
-        (f"packages.{pid}.terms", t) for pid, p in s.packages.items() for t in p.terms]
-    for prefix, term in all_terms:
-        _check_term(out, s, f"{prefix}.{term.id}", term, ref)
-    return out
-
-
-def _check_term(out: list, s: Scenario, path: str, term: TermBase, ref: Any) -> None:
-    parties = list(s.parties)
-    ref(f"{path}.payer", term.payer, parties, "party")
-    ref(f"{path}.payee", term.payee, parties, "party")
-    if term.payer is not None and term.payer == term.payee:
-        out.append((f"{path}.payee", "payer and payee are the same party", None))
-    for trig in sorted(term.triggers()):
-        field = next((k for k, v in term if v == trig), "until")
-        ref(f"{path}.{field}", trig, list(s.triggers), "trigger")
-    resource = getattr(term, "resource", None)
-    if resource is not None:
-        ref(f"{path}.resource", resource, list(s.world.resources), "resource")
-        regime = getattr(term, "regime", None)
-        if regime is not None and resource in s.world.resources:
-            ref(f"{path}.regime", regime, list(s.world.resources[resource].holder_share), "regime")
-    if getattr(term, "kind", "") == "ip_access" and s.world.ip is None:
-        out.append((path, "an ip_access term needs a [world.ip] table", "add world.ip with its three shares"))
-    for child in term.children():
-        _check_term(out, s, f"{path}.members.{child.id}", child, ref)
-        if child.payer != term.payer or child.payee != term.payee:
-            out.append((f"{path}.members.{child.id}", "members of a capped term must have its payer and payee", None))
-    for key in getattr(term, "count_probability", {}) or {}:
-        ref(f"{path}.count_probability.{key}", key, [c.id for c in term.children()], "member")
-
-
-def _check_date(out: list, s: Scenario, path: str, date: Any) -> None:
-    year = date.year + (date.timetuple().tm_yday) / (366 if _leap(date.year) else 365)
-    if not s.time.contains(year):
-        out.append((path, f"date {date} is off the time grid {s.time.start}–{s.time.horizon}",
-                    "move the date inside the grid or extend [time]"))
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
-def _walk_quantities(model: Any, path: str = "") -> list[tuple[str, Quantity, str]]:
-    """Every quantity in a model tree with its TOML path and unit."""
-    found: list[tuple[str, Quantity, str]] = []
-    if isinstance(model, BaseModel) and not isinstance(model, Quantity):
-        for name, field in type(model).model_fields.items():
-            value = getattr(model, name)
-            key = field.alias or name
-            sub = f"{path}.{key}" if path else key
-            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-            unit = extra.get("unit")
-            if isinstance(value, Quantity):
-                found.append((sub, value, unit or "any"))
-            elif isinstance(value, dict):
-                for k, v in value.items():
-                    if isinstance(v, Quantity):
-                        found.append((f"{sub}.{k}", v, unit or "any"))
-                    else:
-                        found.extend(_walk_quantities(v, f"{sub}.{k}"))
-            elif isinstance(value, list):
-                for i, v in enumerate(value):
-                    label = getattr(v, "id", None) or getattr(v, "name", None) or f"[{i}]"
-                    found.extend(_walk_quantities(v, f"{sub}.{label}" if not label.startswith("[") else sub + label))
-            elif isinstance(value, BaseModel):
-                found.extend(_walk_quantities(value, sub))
-    return found
-
-
-def _specs_with_paths(path: str, quantity: Quantity) -> list[tuple[str, Any]]:
-    if quantity.shared is not None:
-        return [(path, quantity.shared)]
-    return [(f"{path}.{pid}", spec) for pid, spec in (quantity.by_party or {}).items()]
-
-
-def iter_quantities(scenario: Scenario) -> list[tuple[str, Quantity, str]]:
-    """Public: every quantity of a scenario as (TOML path, quantity, unit)."""
-    return _walk_quantities(scenario)

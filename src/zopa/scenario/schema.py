@@ -225,6 +225,7 @@ class Package(_Model):
     drop: list[str] = Field(default_factory=list)
     restructured: bool = True
     source: str | None = None
+    triggers: dict[str, Trigger] = Field(default_factory=dict, description="triggers redefined in this package")
     terms: list[AnyTerm] = Field(default_factory=list)
 
 
@@ -237,6 +238,41 @@ class Bargaining(_Model):
     deadline: dt.date | None = Field(None, description="last round; default: the funding deadline")
     delay_cost: dict[str, Quantity] = quantity_field("money", "USD bn lost per round of delay, by party", {})
     breakdown_probability: Quantity | None = quantity_field("probability", "chance talks collapse after a rejected offer", None)
+
+
+class ThreatMove(_Model):
+    """A move the threatening party can make if talks fail, e.g. an antitrust complaint.
+
+    Carried out, it costs its mover ``cost`` and succeeds with probability ``success`` (each side
+    believes its own number), leading to package ``if_success``, else ``if_failure``."""
+
+    label: str
+    by: str
+    cost: Quantity | None = quantity_field("money", "USD bn the mover pays to carry it out", None)
+    success: Quantity = quantity_field("probability", "chance it succeeds if carried out and not litigated")
+    if_success: str
+    if_failure: str
+    source: str | None = None
+
+
+class ThreatResponses(_Model):
+    """How the threatened side can answer: give in (``concede``: a package), refuse, or — once a
+    threat is carried out and succeeds — take it to court, winning with ``litigate_win`` at a cost
+    ``litigate_cost`` to each side."""
+
+    concede: str
+    litigate_win: Quantity = quantity_field("probability", "chance the responder defeats the threat in court")
+    litigate_cost: Quantity = quantity_field("money", "USD bn each side spends in court")
+
+
+class Threats(_Model):
+    """A small threat game. The threatener may accept ``baseline`` (the deal on the table without
+    threats), walk away (the status quo) or announce a threat; the other side concedes or refuses;
+    the threatener then carries the threat out or backs down to ``baseline``."""
+
+    baseline: str
+    moves: dict[str, ThreatMove] = Field(min_length=1)
+    responses: ThreatResponses
 
 
 class Scenario(_Model):
@@ -252,6 +288,7 @@ class Scenario(_Model):
     packages: dict[str, Package]
     deal_space: DealSpace | None = None
     bargaining: Bargaining = Field(default_factory=Bargaining)
+    threats: Threats | None = None
 
     @model_validator(mode="after")
     def _two_parties(self) -> "Scenario":

@@ -1,0 +1,132 @@
+"""Terminal tables and plain data for negotiations, tournaments and threat games."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from zopa.negotiate.scenario import ScenarioNegotiation
+from zopa.negotiate.tournament import TournamentTable
+from zopa.threats.game import Chance, Decision, Terminal
+from zopa.threats.scenario import ThreatAnalysis
+
+
+def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
+    """The offer trace: round, date, proposer, both sides' utilities and what changed."""
+    names = n.problem.names
+    r = n.result
+    title = (f"{names[0]} ({n.strategies[0]}) vs {names[1]} ({n.strategies[1]}): "
+             f"{'agreement in round ' + str(r.round) if r.agreement else 'no agreement (' + r.ending + ')'}")
+    table = Table(title=title)
+    for col in ("round", "date", "proposer"):
+        table.add_column(col)
+    table.add_column(f"{names[0]} utility", justify="right")
+    table.add_column(f"{names[1]} utility", justify="right")
+    table.add_column("package (changes from the previous offer)")
+    table.add_column("accepted")
+    previous: dict[str, str] = {}
+    for row in n.trace_rows():
+        terms = row["terms"]
+        changed = {k: v for k, v in terms.items() if previous.get(k) != v}
+        shown = "; ".join(f"{k}: {v}" for k, v in list(changed.items())[:max_terms])
+        if len(changed) > max_terms:
+            shown += f"; +{len(changed) - max_terms} more"
+        previous = terms
+        table.add_row(str(row["round"]), row["date"], row["proposer"], f"{row['u_a']:,.1f}", f"{row['u_b']:,.1f}",
+                      shown or "(same)", "yes" if row["accepted"] else "")
+    return table
+
+
+def negotiation_summary(n: ScenarioNegotiation) -> list[str]:
+    r = n.result
+    names = n.problem.names
+    lines = [f"{n.calendar.rounds} rounds from {n.calendar.dates[0]} (every round costs {names[0]} "
+             f"{n.calendar.delay_cost[0]:,.2f} and {names[1]} {n.calendar.delay_cost[1]:,.2f} USD bn)."]
+    lines.append(f"Final values net of delay: {names[0]} {r.value_a:,.1f} (BATNA {r.batna_a:,.1f}), "
+                 f"{names[1]} {r.value_b:,.1f} (BATNA {r.batna_b:,.1f}); distance to the Nash point "
+                 f"{r.distance_to_nash:,.1f}.")
+    return lines
+
+
+def negotiation_dict(n: ScenarioNegotiation) -> dict[str, Any]:
+    r = n.result
+    return {
+        "strategies": {"a": n.strategies[0], "b": n.strategies[1]},
+        "parties": {"a": n.problem.parties[0], "b": n.problem.parties[1]},
+        "rounds": n.calendar.rounds, "first": n.calendar.first,
+        "delay_cost": list(n.calendar.delay_cost),
+        "agreement": r.agreement, "package": r.package, "round": r.round, "ending": r.ending,
+        "value_a": r.value_a, "value_b": r.value_b, "batna_a": r.batna_a, "batna_b": r.batna_b,
+        "distance_to_nash": r.distance_to_nash,
+        "terms": n.problem.describe(r.package) if r.package is not None else None,
+        "trace": n.trace_rows(),
+    }
+
+
+def tournament_rich(table: TournamentTable, names: tuple[str, str]) -> Table:
+    out = Table(title=f"Tournament: {names[0]}'s strategy (rows) vs {names[1]}'s (columns) over seeds; mean ± SE")
+    for col in ("a", "b", "agreement", f"{names[0]}", f"{names[1]}", "joint", "distance to Nash"):
+        out.add_column(col, justify="right" if col not in ("a", "b") else "left")
+    for row in table.to_rows():
+        out.add_row(row["strategy_a"], row["strategy_b"], f"{row['agreement_rate']:.0%}",
+                    f"{row['mean_value_a']:,.1f} ± {row['mean_value_a_se']:,.1f}",
+                    f"{row['mean_value_b']:,.1f} ± {row['mean_value_b_se']:,.1f}",
+                    f"{row['mean_joint_value']:,.1f}", f"{row['mean_distance_to_nash']:,.1f}")
+    return out
+
+
+def threats_table(t: ThreatAnalysis) -> Table:
+    table = Table(title="Threats: would they be carried out? (subgame-perfect play; values under each side's own beliefs)")
+    for col in ("who", "threat", "credible", "chosen instead", "shortfall ± SE", "note"):
+        table.add_column(col)
+    for c in t.checks:
+        note = "within noise" if c.within_noise else ""
+        if not c.reached:
+            note = (note + "; " if note else "") + "off the equilibrium path"
+        table.add_row(c.player, c.threat, "yes" if c.credible else "no", "" if c.credible else c.chosen,
+                      "" if c.credible else f"{c.shortfall:,.1f} ± {c.shortfall_se:,.1f}", note)
+    return table
+
+
+def threats_summary(t: ThreatAnalysis, names: dict[str, str]) -> list[str]:
+    s = t.solution
+    lines = [f"Subgame-perfect play: {' → '.join(s.path)}; values "
+             + ", ".join(f"{names[p]} {v:,.1f} ± {s.value_se[p]:,.1f}" for p, v in s.value.items()) + "."]
+    d = t.disagreement
+    lines.append("If bargaining fails and threats play out, the disagreement point becomes "
+                 + ", ".join(f"{names[p]} {v:,.1f}" for p, v in d.value.items())
+                 + f" (play: {' → '.join(d.path)}).")
+    return lines
+
+
+def tree_text(node: Any, indent: str = "", label: str = "") -> list[str]:
+    """An indented drawing of a game tree (for terminals and the report)."""
+    head = f"{indent}{label + ': ' if label else ''}"
+    if isinstance(node, Terminal):
+        pay = ", ".join(f"{p} {v:,.1f}" for p, v in node.payoffs.items())
+        return [f"{head}[{node.label}] ({pay})"]
+    if isinstance(node, Chance):
+        lines = [f"{head}chance: {node.label}"]
+        for name, prob, child in node.outcomes:
+            p = ", ".join(f"{k} {v:.0%}" for k, v in prob.items()) if isinstance(prob, dict) else f"{prob:.0%}"
+            lines += tree_text(child, indent + "    ", f"{name} ({p})")
+        return lines
+    assert isinstance(node, Decision)
+    lines = [f"{head}{node.player} decides ({node.label})"]
+    for name, child in node.actions:
+        mark = " [threat]" if name in node.threats else ""
+        lines += tree_text(child, indent + "    ", name + mark)
+    return lines
+
+
+def threats_dict(t: ThreatAnalysis) -> dict[str, Any]:
+    return {
+        "threatener": t.threatener, "responder": t.responder,
+        "path": list(t.solution.path), "value": t.solution.value, "value_se": t.solution.value_se,
+        "disagreement_point": t.disagreement_point, "disagreement_path": list(t.disagreement.path),
+        "threats": [{"player": c.player, "threat": c.threat, "credible": c.credible, "chosen": c.chosen,
+                     "shortfall": c.shortfall, "shortfall_se": c.shortfall_se, "within_noise": c.within_noise,
+                     "reached": c.reached, "path": list(c.path)} for c in t.checks],
+        "outcomes": {pkg: {p: {"value": e.value, "se": e.value_se} for p, e in v.items()} for pkg, v in t.outcomes.items()},
+    }
