@@ -24,7 +24,6 @@ from zopa.bargain import (
     discount_factor,
     discount_factor_from_rate,
     finite_horizon_share,
-    implied_nash_weight,
     pareto_frontier,
     rubinstein_share,
     solve_all,

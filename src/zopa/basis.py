@@ -172,9 +172,10 @@ def _quadratic(cov: np.ndarray, cols: np.ndarray, c_idx: int, b_idx: int | None)
         idx = np.column_stack([idx, np.full(cols.shape[0], b_idx)])
         weights = np.append(weights, -1.0)
     total = np.zeros(cols.shape[0])
-    for i in range(idx.shape[1]):  # a handful of templates: (T+2)² gathers over all packages
-        for j in range(idx.shape[1]):
-            total += weights[i] * weights[j] * cov[idx[:, i], idx[:, j]]
+    for i in range(idx.shape[1]):  # a handful of templates: (T+2)(T+3)/2 gathers over all packages
+        total += weights[i] ** 2 * np.diag(cov)[idx[:, i]]
+        for j in range(i + 1, idx.shape[1]):
+            total += 2.0 * weights[i] * weights[j] * cov[idx[:, i], idx[:, j]]
     return total
 
 

@@ -297,14 +297,49 @@ class Mixture(_Spec):
         return out
 
 
+class Blend(_Spec):
+    """A belief part of the way from ``a`` to ``b``: quantiles averaged,
+    ``F⁻¹(u) = (1 − weight)·F_a⁻¹(u) + weight·F_b⁻¹(u)``; ``weight = 0`` is ``a``, ``1`` is ``b``.
+    Never-masses blend the same way (``p_never`` of the blend is ignored)."""
+
+    dist: Literal["blend"] = "blend"
+    a: "Distribution"
+    b: "Distribution"
+    weight: float = Field(ge=0.0, le=1.0)
+    source: str = Field(description="key of the sources table this number comes from")
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        if self.weight == 0.0:
+            return self.a.ppf(u)
+        if self.weight == 1.0:
+            return self.b.ppf(u)
+        x, y = self.a.ppf(u), self.b.ppf(u)
+        both = np.isfinite(x) & np.isfinite(y)
+        mixed = (1 - self.weight) * np.where(both, x, 0.0) + self.weight * np.where(both, y, 0.0)
+        return np.where(both, mixed, np.where(self.weight < 0.5, x, y))
+
+    def _ppf(self, u: np.ndarray) -> np.ndarray:
+        return (1 - self.weight) * self.a._ppf(u) + self.weight * self.b._ppf(u)
+
+    @property
+    def is_fixed(self) -> bool:
+        return bool(self.a.is_fixed and self.b.is_fixed and getattr(self.a, "value", None) == getattr(self.b, "value", None))
+
+    @property
+    def value(self) -> float:
+        return float((1 - self.weight) * self.a.mean() + self.weight * self.b.mean())
+
+
 Distribution = Annotated[
-    Union[Fixed, Uniform, Triangular, Normal, Lognormal, Beta, Pert, Exponential, Discrete, Mixture],
+    Union[Fixed, Uniform, Triangular, Normal, Lognormal, Beta, Pert, Exponential, Discrete, Mixture, Blend],
     Field(discriminator="dist"),
 ]
 Mixture.model_rebuild()
+Blend.model_rebuild()
 
 DIST_NAMES: tuple[str, ...] = (
     "fixed", "uniform", "triangular", "normal", "lognormal", "beta", "pert", "exponential", "discrete", "mixture",
+    "blend",
 )
 
 
@@ -336,6 +371,9 @@ def describe(spec: _Spec) -> str:
 # A belief that differs per party is a table keyed by party id::
 #
 #     arrival = { openai = { dist = "triangular", ... }, microsoft = { dist = "pert", ... } }
+#
+# A number used in several places is defined once in the scenario's [inputs] table and referred to
+# by name, ``dilution = { input = "dilution" }``: every use then sees the same draws.
 
 
 class Quantity(BaseModel):
@@ -345,10 +383,17 @@ class Quantity(BaseModel):
 
     shared: Distribution | None = None
     by_party: dict[str, Distribution] | None = None
+    input: str | None = Field(None, description="name of the shared input this quantity stands for")
 
     @model_validator(mode="before")
     @classmethod
     def _route(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "input" in data and not ({"shared", "by_party"} & set(data)):
+            rest = {k: v for k, v in data.items() if k != "input"}
+            if not rest:
+                raise ValueError(f"undefined input {data['input']!r}: define it in the [inputs] table")
+            routed = cls._route(rest)
+            return {**routed, "input": data["input"]}
         if isinstance(data, (int, float)) and not isinstance(data, bool):
             raise ValueError(
                 f"expected a table with a value and a source, e.g. {{ value = {data}, source = \"...\" }}"

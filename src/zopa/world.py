@@ -136,7 +136,10 @@ class SimulatedWorld:
     # -- PathContext ---------------------------------------------------------------------------------
 
     def draw(self, quantity: Quantity, key: str) -> np.ndarray:
-        """``N`` draws of ``quantity`` as this world's belief holder sees it."""
+        """``N`` draws of ``quantity`` as this world's belief holder sees it; a named input is drawn
+        under its own name, so all its uses share draws."""
+        if quantity.input is not None:
+            key = f"inputs.{quantity.input}"
         cached = self.draws.get(key)
         if cached is not None:
             return cached

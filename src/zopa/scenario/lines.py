@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from typing import Any
 
 def find_line(text: str, path: str) -> int | None:
     """Line of a TOML path (as problems write it), or of its nearest enclosing key or table."""

@@ -6,14 +6,11 @@ can be found, and a "did you mean" for misspellings.
 
 from __future__ import annotations
 
-import bisect
 import copy
 import datetime as dt
 import difflib
-import functools
 import hashlib
 import json
-import math
 import re
 import tomllib
 import types
@@ -22,12 +19,11 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from zopa.beliefs import UNIT_BOUNDS, Distribution, Quantity, support
+from zopa.beliefs import Distribution, Quantity
 from zopa.scenario.errors import Problem, ScenarioError
 from zopa.scenario.lines import find_line, path_at_line
-from zopa.scenario.references import check_references, iter_quantities
-from zopa.scenario.schema import DateTrigger, FirstOfTrigger, Scenario, resolve_terms
-from zopa.terms import TermBase
+from zopa.scenario.references import check_references
+from zopa.scenario.schema import Scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -8,7 +8,7 @@ triggers, sources, resources, packages) are checked by :func:`check_references`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -281,6 +281,7 @@ class Scenario(_Model):
     meta: Meta
     time: TimeGrid
     sources: dict[str, Source]
+    inputs: dict[str, Quantity] = Field(default_factory=dict, description="named inputs used in several places")
     parties: dict[str, Party]
     world: World
     triggers: dict[str, Trigger] = Field(default_factory=dict)
@@ -289,6 +290,27 @@ class Scenario(_Model):
     deal_space: DealSpace | None = None
     bargaining: Bargaining = Field(default_factory=Bargaining)
     threats: Threats | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_inputs(cls, data: Any) -> Any:
+        """Replace every ``{ input = "name" }`` by the named input's table (keeping the name, which
+        names its random numbers)."""
+        inputs = data.get("inputs") if isinstance(data, dict) else None
+        if not isinstance(inputs, dict):
+            return data
+
+        def walk(node: Any) -> Any:
+            if isinstance(node, dict):
+                name = node.get("input")
+                if set(node) == {"input"} and isinstance(name, str) and isinstance(inputs.get(name), dict):
+                    return {**inputs[name], "input": name}
+                return {k: walk(v) for k, v in node.items()}
+            if isinstance(node, list):
+                return [walk(v) for v in node]
+            return node
+
+        return {k: (v if k == "inputs" else walk(v)) for k, v in data.items()}
 
     @model_validator(mode="after")
     def _two_parties(self) -> "Scenario":

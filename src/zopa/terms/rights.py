@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from zopa.beliefs import Quantity, quantity_field
-from zopa.terms.base import CashFlows, Flows, Until, until_time, PathContext, TermBase, active_mask, register_term
+from zopa.terms.base import CashFlows, Flows, Until, PathContext, TermBase, active_mask, register_term
 
 #: The regime every resource must define: the share the holder captures in a free market.
 FREE_MARKET = "none"

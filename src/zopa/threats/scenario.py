@@ -94,7 +94,7 @@ def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: boo
              (f"{responder} loses in court", {p: 1 - win[p] for p in parties}, outcome(move.if_success, "threat upheld", both))),
             label=f"court on {name}",
         )
-        after_success = Decision(responder, ((f"accept", outcome(move.if_success, "threat succeeds", cost)),
+        after_success = Decision(responder, (("accept", outcome(move.if_success, "threat succeeds", cost)),
                                              ("litigate", litigation)),
                                  label=f"{responder} after {name} succeeds", threats=frozenset({"litigate"}))
         carried = Chance(((f"{name} succeeds", success, after_success),
