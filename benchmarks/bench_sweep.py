@@ -7,6 +7,9 @@ references run the same points without Dask: a plain in-process loop, and a proc
 same width (the speed-up this machine allows right now; on a shared box other load lowers both).
 
     .venv/bin/python benchmarks/bench_sweep.py [--points 200] [--cost-ms 50] [--workers 2] [--repeats 1]
+
+With ``--engine`` each point is a real analysis of the built-in case (``zopa.sensitivity.engine.sweep_point``
+on a grid over the revenue growth and the dilution, ``--paths`` paths, named packages only).
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def timed_sweep(point, grid: list[dict], n_workers: int, out_dir: Path) -> tuple
     start = time.perf_counter()
     with local_client(n_workers=n_workers, processes=True) as client:
         client.run(burn, 0, 1)  # workers have imported numpy and zopa
-        client.submit(point, {"p": 0}, 0, pure=False).result()
+        client.submit(point, grid[0], 0, pure=False).result()  # warm: imports and caches
         startup = time.perf_counter() - start
         start = time.perf_counter()
         res = run_sweep(point, grid, out_dir, seed=0, scheduler=client, progress=False)
@@ -84,11 +87,22 @@ def main() -> None:
     parser.add_argument("--cost-ms", type=float, default=50.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=1, help="repeat every timing, keep the fastest")
+    parser.add_argument("--engine", action="store_true", help="points are real analyses of the built-in case")
+    parser.add_argument("--paths", type=int, default=4000, help="paths per point with --engine")
     args = parser.parse_args()
 
-    rounds = calibrate(args.cost_ms)
-    point = functools.partial(toy_point, rounds=rounds)
-    grid = grid_from_vary({"p": list(range(args.points))})
+    if args.engine:
+        from zopa.sensitivity.engine import sweep_point
+
+        point = functools.partial(sweep_point, n_paths=args.paths, space_paths=None)
+        side = max(1, int(round(args.points ** 0.5)))
+        growth = np.linspace(0.6, 0.9, side).tolist()
+        dilution = np.linspace(0.2, 0.4, max(1, args.points // side)).tolist()
+        grid = grid_from_vary({"world.revenue.growth_initial": growth, "inputs.dilution": dilution})
+    else:
+        rounds = calibrate(args.cost_ms)
+        point = functools.partial(toy_point, rounds=rounds)
+        grid = grid_from_vary({"p": list(range(args.points))})
     n = len(grid)
 
     def loop() -> float:
@@ -107,7 +121,8 @@ def main() -> None:
                 sweeps[k] = min(sweeps[k], result, key=lambda r: r[1])
 
     (up1, one, busy1), (upn, many, busyn) = sweeps[1], sweeps[args.workers]
-    print(f"cpus: {os.cpu_count()}; {n} points of {serial / n * 1000:.1f} ms numpy work each (in-process)")
+    kind = "engine analyses" if args.engine else "numpy work"
+    print(f"cpus: {os.cpu_count()}; {n} points of {serial / n * 1000:.1f} ms {kind} each (in-process)")
     print(f"in-process loop (reference):  {serial:7.2f} s")
     print(f"process pool, {args.workers} procs (ref.):  {pool:7.2f} s  (speed-up {serial / pool:.2f}x over the loop)")
     for k, up, wall, busy in ((1, up1, one, busy1), (args.workers, upn, many, busyn)):

@@ -238,8 +238,8 @@ def _gap_closer(problem: DealProblem, zopa: ZopaSummary) -> GapCloser | None:
     one_change = differs.sum(axis=1) == 1
     best_issue = best_option = None
     best_after = None
-    if one_change.any():
-        candidates = np.flatnonzero(one_change)
+    candidates = np.flatnonzero(one_change)
+    if candidates.size and shortfall[candidates].min() < shortfall[k]:
         j = candidates[np.argmin(shortfall[candidates])]
         issue_pos = int(np.flatnonzero(differs[j])[0])
         issue = problem.issues[issue_pos]
@@ -259,8 +259,7 @@ def deadline_bargaining(scenario: Any, surplus: float) -> DeadlineBargaining | N
     if deadline is None or surplus <= 0:
         return None
     parties = scenario.party_ids
-    months = (deadline.year - scenario.meta.as_of.year) * 12 + deadline.month - scenario.meta.as_of.month
-    rounds = max(1, int(math.floor(months / b.round_months + 1e-9)) + (1 if deadline.day >= scenario.meta.as_of.day else 0))
+    rounds = len(round_dates(scenario.meta.as_of, deadline, b.round_months))
     deltas = []
     for p in parties:
         if p in b.delay_cost:
@@ -278,6 +277,31 @@ def deadline_bargaining(scenario: Any, surplus: float) -> DeadlineBargaining | N
     weight_first = min(max(fin_share, 1e-6), 1 - 1e-6)
     weight_party1 = weight_first if order[0] == 0 else 1 - weight_first
     return DeadlineBargaining(first, rounds, (deltas[0], deltas[1]), breakdown, inf_share, fin_share, weight_party1)
+
+
+def round_dates(start: dt.date, deadline: dt.date, months: float) -> list[dt.date]:
+    """Offer dates every ``months`` months from ``start`` up to and including ``deadline`` (at least one).
+
+    >>> [d.isoformat() for d in round_dates(dt.date(2025, 7, 9), dt.date(2025, 12, 31), 1)][-1]
+    '2025-12-09'
+    """
+    dates = [start]
+    i = 1
+    while True:
+        total = i * months
+        whole = int(math.floor(total + 1e-9))
+        year, month = divmod(start.month - 1 + whole, 12)
+        day = min(start.day, _days_in_month(start.year + year, month + 1))
+        date = dt.date(start.year + year, month + 1, day) + dt.timedelta(days=round((total - whole) * 30))
+        if date > deadline:
+            return dates
+        dates.append(date)
+        i += 1
+
+
+def _days_in_month(year: int, month: int) -> int:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).day
 
 
 def problem_from_space(space_valuation: Any) -> DealProblem:

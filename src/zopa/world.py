@@ -11,7 +11,8 @@ The world of one belief set on ``N`` paths and grid times ``t_0 … t_{T-1}``:
 * revenue ``R_{k+1} = R_k · exp((g_{k+1} − σ²/2)·Δ + σ√Δ·Z_{k+1})`` with
   ``g_k = g_∞ + (g_0 − g_∞) e^{−κ (t_k − t_1)}``, plus ``agi_boost`` once AGI has arrived
   (``T_agi ≤ t_k``), minus ``growth_penalty`` for ``penalty_years`` after a missed funding deadline
-  (only in packages that do not restructure). ``E[R_k] = R_0 e^{Σ g}``.
+  (only in packages that do not restructure). ``E[R_k] = R_0 e^{Δ Σ_{j≤k} g_j}``. Revenue and profit
+  are annual rates; a period's flow is its rate times the step ``Δ`` (years).
 * margin ``m_k = m_∞ + (m_0 − m_∞) e^{−c (t_k − t_0)}``, profit ``P_k = m_k R_k``.
 * AGI arrival ``T_agi`` from the party's belief (``inf`` = not within the horizon), ASI at
   ``T_agi + lag``.
@@ -122,6 +123,8 @@ class SimulatedWorld:
         view = copy.copy(self)
         view.scenario = self.scenario.model_copy(update={"triggers": {**self.scenario.triggers, **overrides}})
         view._triggers = {}
+        redefined = tuple(f"triggers.{name}." for name in overrides)
+        view.draws = {k: v for k, v in self.draws.items() if not k.startswith(redefined)}
         return view
 
     def __post_init__(self) -> None:
@@ -132,6 +135,11 @@ class SimulatedWorld:
     @property
     def n_paths(self) -> int:
         return self.streams.n
+
+    @property
+    def period(self) -> float:
+        """Years per grid step."""
+        return float(self.scenario.time.step)
 
     # -- PathContext ---------------------------------------------------------------------------------
 

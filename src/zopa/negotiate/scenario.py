@@ -10,11 +10,10 @@ when none is given, its discount rate applied to its gain at the Nash point over
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from zopa.analysis import DealProblem, analyze_problem, deadline_bargaining
+from zopa.analysis import DealProblem, analyze_problem, deadline_bargaining, round_dates
 from zopa.negotiate.protocol import NegotiationResult, negotiate
 from zopa.negotiate.strategies import STRATEGY_NAMES, strategy_from_name
 from zopa.negotiate.tournament import TournamentTable, tournament
@@ -63,8 +62,10 @@ def calendar(scenario: Any, problem: DealProblem) -> Calendar:
     surplus = sum(util.gain) if util is not None else 1.0
     deadline = deadline_bargaining(scenario, max(surplus, 1e-9))
     rounds = deadline.rounds if deadline is not None else 12
-    start = scenario.meta.as_of
-    dates = tuple(_add_months(start, i * b.round_months) for i in range(rounds))
+    final = b.deadline or (scenario.world.funding.deadline if scenario.world.funding else None)
+    if final is None:
+        final = dt.date(scenario.meta.as_of.year + 1, scenario.meta.as_of.month, 1)
+    dates = tuple(round_dates(scenario.meta.as_of, final, b.round_months))[:rounds]
     parties = scenario.party_ids
     costs = []
     nash = analyze_problem(problem).solutions.get("nash")
@@ -77,13 +78,6 @@ def calendar(scenario: Any, problem: DealProblem) -> Calendar:
             costs.append(gain * (1 - (1 + rate) ** (-b.round_months / 12)))
     first_party = deadline.first_proposer if deadline is not None else parties[0]
     return Calendar(rounds, "a" if first_party == parties[0] else "b", (costs[0], costs[1]), dates)
-
-
-def _add_months(date: dt.date, months: float) -> dt.date:
-    whole = int(math.floor(months))
-    year, month = divmod(date.month - 1 + whole, 12)
-    day = min(date.day, 28)
-    return dt.date(date.year + year, month + 1, day)
 
 
 def negotiate_scenario(scenario: Any, problem: DealProblem, strategy_a: str, strategy_b: str,

@@ -56,8 +56,13 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
         ids = [t.id for t in package.terms]
         for dup in {i for i in ids if ids.count(i) > 1}:
             out.append((f"{prefix}.terms.{dup}", "duplicate term id", "give each term a unique id"))
-        for name in package.triggers:
+        for name, trig in package.triggers.items():
             ref(f"{prefix}.triggers.{name}", name, list(s.triggers), "trigger")
+            if isinstance(trig, DateTrigger):
+                _check_date(out, s, f"{prefix}.triggers.{name}.date", trig.date)
+            if isinstance(trig, FirstOfTrigger):
+                for other in trig.of:
+                    ref(f"{prefix}.triggers.{name}.of", other, [t for t in s.triggers if t != name], "trigger")
     all_terms = [("common_terms", t) for t in s.common_terms] + [
         (f"packages.{pid}.terms", t) for pid, p in s.packages.items() for t in p.terms]
     for prefix, term in all_terms:

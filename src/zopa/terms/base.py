@@ -6,7 +6,8 @@ pure transfer (a revenue share, a stake) the two are the same array; for a right
 they differ (the holder's margin is not the grantor's premium), which is how terms create or destroy
 value.
 
-Flows live on the time grid ``t_k`` (calendar years; the flow of period ``k`` is booked at ``t_k``)
+Flows live on the time grid ``t_k`` (calendar years; the flow of period ``k`` — an annual rate times
+the period's length in years — is booked at ``t_k``)
 plus *lumps*: amounts paid at exact, per-path times (a payment on a date, a stake at exit). Present
 values use annual compounding from the grid's first point: ``df(t) = (1 + r)^{-(t - t_0)}``.
 
@@ -90,7 +91,8 @@ class PathContext(Protocol):
 
     n_paths: int
     times: np.ndarray  # (T,) calendar years of the grid
-    revenue: np.ndarray  # (N, T) USD billions per year
+    period: float  # years per grid step: a period's flow is its annual rate × period
+    revenue: np.ndarray  # (N, T) USD billions per year (an annual rate)
     profit: np.ndarray  # (N, T) USD billions per year (negative = loss)
     exit_value: np.ndarray  # (N,) equity value at the horizon, USD billions
     exit_time: float
@@ -134,7 +136,8 @@ def active_mask(ctx: PathContext, until: Until) -> np.ndarray:
 
 class TermBase(BaseModel):
     """Fields every term has. ``key`` is set by the scenario loader to the term's TOML path, which
-    names its random numbers: the same term in two packages sees the same draws."""
+    names its random numbers: a term inherited through ``base`` sees the same draws in every package,
+    and so does a named input used anywhere; a term defined anew in another package gets its own."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

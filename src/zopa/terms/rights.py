@@ -47,7 +47,7 @@ class Exclusivity(TermBase):
     def locked_spend(self, ctx: PathContext) -> np.ndarray:
         spend = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue
         uplift = _holder_share(ctx, self.resource, self.regime) - _holder_share(ctx, self.resource, FREE_MARKET)
-        return spend * uplift[:, None] * active_mask(ctx, self.until)
+        return spend * uplift[:, None] * active_mask(ctx, self.until) * ctx.period
 
     def flows(self, ctx: PathContext) -> Flows:
         locked = self.locked_spend(ctx)
@@ -99,7 +99,7 @@ class IpAccess(TermBase):
                                   for c in self.carve_outs if c.applies), np.zeros(ctx.n_paths))
         value = ctx.draw(ip.value_to_holder, "world.ip.value_to_holder")
         cost = ctx.draw(ip.cost_to_grantor, "world.ip.cost_to_grantor")
-        base = ctx.revenue * weight
+        base = ctx.revenue * weight * ctx.period
         return Flows(
             CashFlows(base * (value * np.maximum(holder_keep, 0.0))[:, None]),
             CashFlows(base * (cost * np.maximum(grantor_keep, 0.0))[:, None]),
@@ -123,7 +123,8 @@ class PurchaseCommitment(TermBase):
     def flows(self, ctx: PathContext) -> Flows:
         anyway = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue * \
             _holder_share(ctx, self.resource, FREE_MARKET)[:, None]
-        excess = np.maximum(self.draw(ctx, "amount_per_year")[:, None] - anyway, 0.0) * active_mask(ctx, self.until)
+        excess = np.maximum(self.draw(ctx, "amount_per_year")[:, None] - anyway, 0.0) * active_mask(ctx, self.until) \
+            * ctx.period
         margin = _resource_draw(ctx, self.resource, "holder_margin")[:, None]
         premium = _resource_draw(ctx, self.resource, "grantor_premium")[:, None]
         return Flows(CashFlows(margin * excess), CashFlows(premium * excess))

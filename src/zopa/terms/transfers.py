@@ -43,7 +43,7 @@ class RevenueShare(TermBase):
 
     def flows(self, ctx: PathContext) -> Flows:
         base = ctx.revenue if self.base == "revenue" else np.maximum(ctx.profit, 0.0)
-        grid = self.draw(ctx, "rate")[:, None] * base * active_mask(ctx, self.until)
+        grid = self.draw(ctx, "rate")[:, None] * base * active_mask(ctx, self.until) * ctx.period
         if self.cap is not None:
             grid = cap_cumulative(grid, self.draw(ctx, "cap"))
         return Flows.transfer(CashFlows(grid))
@@ -83,8 +83,8 @@ class ProfitShare(TermBase):
             for j, t in enumerate(self.tiers)
         ]
         cap = self.draw(ctx, "cap") if self.cap is not None else np.full(n, np.inf)
-        thresholds = [np.minimum(u, cap) for u in ups[:-1]] + [cap]
-        positive = np.maximum(ctx.profit, 0.0) * active_mask(ctx, self.until)
+        thresholds = [np.minimum(u, cap) for u in ups]  # the last tier's up_to, if any, also ends payments
+        positive = np.maximum(ctx.profit, 0.0) * active_mask(ctx, self.until) * ctx.period
         received = np.zeros(n)
         grid = np.zeros((n, steps))
         for k in range(steps):  # time steps, vectorised over paths

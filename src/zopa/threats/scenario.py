@@ -16,7 +16,8 @@ Payoffs are each side's value of the outcome package under its own beliefs (its 
 equivalent when risk averse), less the move's cost to T and the court costs to both. Backward
 induction gives the subgame-perfect play; a threat is credible when T would carry it out if R
 refused. The *threat-adjusted disagreement point* is the value of the same game without the
-baseline option: what each side expects if bargaining fails and threats play out.
+baseline deal (accepting it, or backing down to it): what each side expects if bargaining fails
+and threats play out.
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: boo
         carried = Chance(((f"{name} succeeds", success, after_success),
                           (f"{name} fails", {p: 1 - success[p] for p in parties},
                            outcome(move.if_failure, "threat fails", cost))), label=f"{name} carried out")
-        follow = Decision(threatener, ((f"carry out {name}", carried), ("back down", outcome(t.baseline, "backed down"))),
+        fallback = outcome(t.baseline, "backed down") if include_baseline else outcome(scenario.meta.status_quo, "backed down")
+        follow = Decision(threatener, ((f"carry out {name}", carried), ("back down", fallback)),
                           label=f"{threatener} after refusal of {name}", threats=frozenset({f"carry out {name}"}))
         reply = Decision(responder, (("concede", outcome(t.responses.concede, "concession")), ("refuse", follow)),
                          label=f"{responder} answers {name}")
