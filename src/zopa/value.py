@@ -192,7 +192,7 @@ def value_scenario(
         rows = slice(start, start + n)
         streams = RandomStreams(seed, start, n, quantiles or {})
         for belief in parties:
-            draws: dict[str, np.ndarray] = {}
+            draws: dict[tuple[str, int], np.ndarray] = {}
             for state in states:
                 world = SimulatedWorld(scenario, belief, state, streams, draws)
                 # per term (shared by packages that inherit it): part name → party → per-path value

@@ -99,14 +99,14 @@ class RandomStreams:
 @dataclass
 class SimulatedWorld:
     """One belief set's world on a batch of paths, in one restructuring state. Implements the
-    :class:`~zopa.terms.base.PathContext` that terms read. ``draws`` caches inputs by key; worlds of
+    :class:`~zopa.terms.base.PathContext` that terms read. ``draws`` caches inputs by (key, distribution); worlds of
     the same belief set may share it (no input depends on the restructuring state)."""
 
     scenario: Scenario
     belief: str
     restructured: bool
     streams: RandomStreams
-    draws: dict[str, np.ndarray] = field(default_factory=dict)
+    draws: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
     times: np.ndarray = field(init=False)
     revenue: np.ndarray = field(init=False)
     profit: np.ndarray = field(init=False)
@@ -123,8 +123,7 @@ class SimulatedWorld:
         view = copy.copy(self)
         view.scenario = self.scenario.model_copy(update={"triggers": {**self.scenario.triggers, **overrides}})
         view._triggers = {}
-        redefined = tuple(f"triggers.{name}." for name in overrides)
-        view.draws = {k: v for k, v in self.draws.items() if not k.startswith(redefined)}
+        # the redefined triggers' own quantities are other objects, so their draws are cached apart
         return view
 
     def __post_init__(self) -> None:
@@ -148,15 +147,14 @@ class SimulatedWorld:
         under its own name, so all its uses share draws."""
         if quantity.input is not None:
             key = f"inputs.{quantity.input}"
-        cached = self.draws.get(key)
+        spec = quantity.for_party(self.belief)
+        if spec.is_fixed:  # never cached: one key may stand for several fixed values (deal-space options)
+            return np.full(self.n_paths, float(spec.value))
+        cached = self.draws.get((key, id(spec)))
         if cached is not None:
             return cached
-        spec = quantity.for_party(self.belief)
-        if spec.is_fixed:
-            values = np.full(self.n_paths, float(spec.value))
-        else:
-            values = spec.ppf(self.streams.uniforms(key))
-        self.draws[key] = values
+        values = spec.ppf(self.streams.uniforms(key))
+        self.draws[(key, id(spec))] = values
         return values
 
     def uniform(self, key: str) -> np.ndarray:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 
 from zopa.value import Estimate, Valuation
+
+if TYPE_CHECKING:
+    from zopa.analysis import Analysis
 
 
 def fmt(e: Estimate, use_ce: bool = True) -> str:
@@ -82,3 +87,111 @@ def print_valuation(v: Valuation, console: Console, breakdown: bool = True) -> N
     if breakdown:
         for pkg in v.packages:
             console.print(breakdown_table(v, pkg))
+
+
+# --- deal-space analysis ------------------------------------------------------------------------------
+
+
+def zopa_table(a: "Analysis") -> Table:
+    """BATNAs and the ZOPA: whether it exists, how many packages (robustly), how wide, within noise."""
+    from zopa.analysis import NOISE_Z
+
+    p, z = a.problem, a.zopa
+    table = Table(title=f"Zone of possible agreement over {p.n_packages:,} packages ({p.unit}, ± 1 SE)")
+    table.add_column("", style="bold")
+    table.add_column("value", justify="right")
+    for name, d, se, label in zip(p.names, p.batna, p.batna_se, p.batna_label):
+        table.add_row(f"{name}'s BATNA ({label})", f"{d:,.1f} ± {se:,.1f}")
+    if z.exists:
+        table.add_row("ZOPA", f"[green]yes[/]: {z.count:,} packages ({z.count / max(p.n_packages, 1):.0%})")
+        table.add_row(f"  by more than {NOISE_Z:g} SE", f"{a.robust_count:,}")
+        table.add_row(f"  width for {p.names[0]}", f"{z.width_1:,.1f}")
+        table.add_row(f"  width for {p.names[1]}", f"{z.width_2:,.1f}")
+        table.add_row("  area", f"{z.area:,.0f} ({p.unit})²")
+    else:
+        table.add_row("ZOPA", f"[red]no[/]: the closest package misses by {z.shortfall:,.1f}")
+        if a.gap is not None and a.gap.issue is not None:
+            table.add_row("  closest single change", f"{a.gap.issue} → {a.gap.option} "
+                                                      f"(shortfall {a.gap.shortfall_after:,.1f})")
+    if a.near_count:
+        table.add_row(f"  missing by less than {NOISE_Z:g} SE", f"{a.near_count:,}")
+    table.add_row("existence within noise", "[yellow]yes[/]" if a.existence_within_noise else "no")
+    return table
+
+
+def solutions_table(a: "Analysis") -> Table:
+    """Solution | choices | each side's value ± SE | gain ± SE | within-noise note. The choices column
+    lists the issues on which the solutions differ; those they agree on are in the caption."""
+    p = a.problem
+    points = [pt for pt in a.solutions.values() if pt is not None]
+    issues = list(points[0].choices) if points else []
+    shared = {i: points[0].choices[i] for i in issues if len({pt.choices.get(i) for pt in points}) == 1}
+    caption = ("All solutions agree on: " + "; ".join(f"{k}: {v}" for k, v in shared.items())) if shared and \
+        len(points) > 1 else None
+    table = Table(title=f"Bargaining solutions ({p.unit}, ± 1 SE; gains over each side's BATNA)", caption=caption)
+    table.add_column("solution", style="bold")
+    table.add_column("choices" if len(points) <= 1 else "where the solutions differ", max_width=60)
+    for name in p.names:
+        table.add_column(f"{name}", justify="right")
+        table.add_column("gain", justify="right")
+    table.add_column("note")
+    for point in points:
+        differing = {k: v for k, v in point.choices.items() if k not in shared or len(points) <= 1}
+        row = [point.name, "; ".join(f"{k}: {v}" for k, v in differing.items()) or "—"]
+        for i in range(2):
+            row += [f"{point.utility[i]:,.1f} ± {point.utility_se[i]:,.1f}",
+                    gain_cell(Estimate(point.gain[i], point.gain_se[i], 0.0, 0.0, 0.0))]
+        row.append("[yellow]within noise[/]" if point.within_noise else "")
+        table.add_row(*row)
+    if not points:
+        table.add_row("—", "no package is in the ZOPA", *[""] * 5)
+    return table
+
+
+def issue_ranges_table(a: "Analysis") -> Table:
+    """Which options of each issue occur inside the ZOPA."""
+    table = Table(title="Which issues can move inside the ZOPA")
+    table.add_column("issue", style="bold")
+    table.add_column("inside the ZOPA")
+    table.add_column("options possible in the ZOPA", max_width=80)
+    styles = {"free": "green", "limited": "yellow", "fixed": "red", "none": "red"}
+    for r in a.issue_ranges:
+        table.add_row(r.issue.label, f"[{styles[r.status]}]{r.status}[/]", ", ".join(r.in_zopa) or "—")
+    return table
+
+
+def deadline_line(a: "Analysis") -> str | None:
+    """One line on bargaining against the deadline, or None without one."""
+    d = a.deadline
+    if d is None:
+        return None
+    p = a.problem
+    first = p.names[p.parties.index(d.first_proposer)] if d.first_proposer in p.parties else d.first_proposer
+    deltas = ", ".join(f"{n} {x:.4f}" for n, x in zip(p.names, d.delta))
+    return (f"Deadline bargaining: {d.rounds} rounds, {first} proposes first; per-round discount factors "
+            f"{deltas}; breakdown {d.breakdown_probability:.0%} per rejected offer; first proposer's share "
+            f"{d.infinite_share:.1%} without the deadline, {d.finite_share:.1%} with it; Nash weight of "
+            f"{p.names[0]} {d.nash_weight:.3f}.")
+
+
+def analysis_tables(a: "Analysis") -> list[Table]:
+    """The ZOPA summary, the bargaining solutions, the issue ranges and the deadline-bargaining line
+    (as a one-row table), for printing in order."""
+    tables = [zopa_table(a), solutions_table(a)]
+    if a.issue_ranges:
+        tables.append(issue_ranges_table(a))
+    line = deadline_line(a)
+    if line is not None:
+        deadline = Table(title="Bargaining against the deadline", show_header=False)
+        deadline.add_column("")
+        deadline.add_row(line)
+        tables.append(deadline)
+    return tables
+
+
+def print_analysis(a: "Analysis", console: Console) -> None:
+    """The verdict in plain words, then :func:`analysis_tables`."""
+    for line in a.verdict():
+        console.print(f"• {line}")
+    for table in analysis_tables(a):
+        console.print(table)

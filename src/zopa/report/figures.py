@@ -1,0 +1,125 @@
+"""Static SVG copies of the report's charts, for slides.
+
+plotly's own static export needs kaleido and a browser. Here the charts are rendered by plotly.js
+itself in a local headless Chromium driven by Playwright: a blank page with plotly.js inlined calls
+``Plotly.toImage(figure, {format: 'svg'})`` for each chart. Nothing is fetched from the network.
+
+Without Playwright (an optional dependency) or a Chromium the export is skipped with a note (recorded
+in the manifest) — except that under CI (environment ``CI=true``) a missing or failing browser is an
+error when Playwright is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from zopa.report.run_dir import atomic_write_text
+
+#: Flags for a quiet, offline, sandbox-free headless Chromium.
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
+#: Environment variable naming a Chromium executable, checked before the usual names.
+BROWSER_ENV = "ZOPA_CHROMIUM"
+#: Width of exported charts (their height is the chart's own).
+SVG_WIDTH = 1200
+
+_RENDER = """async ([fig, width]) => {
+  const height = (fig.layout && fig.layout.height) || 500;
+  return await Plotly.toImage(fig, {format: 'svg', width: width, height: height});
+}"""
+
+
+@dataclass(frozen=True)
+class StaticExport:
+    """SVG files written, and why some or all were not (``note`` is None when all were)."""
+
+    written: list[Path] = field(default_factory=list)
+    note: str | None = None
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def find_chromium() -> str | None:
+    """A Chromium executable: ``$ZOPA_CHROMIUM``, else ``chromium`` / ``chromium-browser`` on the PATH,
+    else ``/usr/bin/chromium``; None when there is none."""
+    candidates = [os.environ.get(BROWSER_ENV), shutil.which("chromium"), shutil.which("chromium-browser"),
+                  "/usr/bin/chromium"]
+    return next((c for c in candidates if c and os.path.isfile(c) and os.access(c, os.X_OK)), None)
+
+
+def _skip(reason: str) -> StaticExport:
+    if in_ci():
+        raise RuntimeError(f"static figures: {reason} (CI=true: a browser is required)")
+    return StaticExport([], f"static figures skipped: {reason}")
+
+
+def svg_from_data_url(url: str) -> str:
+    """The SVG text of a ``data:image/svg+xml,…`` URL as returned by ``Plotly.toImage``.
+
+    >>> svg_from_data_url("data:image/svg+xml,%3Csvg%3E%3C/svg%3E")
+    '<svg></svg>'
+    """
+    head, _, payload = url.partition(",")
+    if ";base64" in head:
+        import base64
+
+        return base64.b64decode(payload).decode("utf-8")
+    return urllib.parse.unquote(payload)
+
+
+def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
+                          browser: str | None = None, timeout_s: float = 120.0) -> StaticExport:
+    """Write each ``(name, figure)`` as ``out_dir/name.svg``; see the module docstring for how, and
+    for when the export is skipped."""
+    if not figures:
+        return StaticExport()
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # an optional (development) dependency: never an error, even under CI
+        return StaticExport([], "static figures skipped: the playwright package is not installed")
+    executable = browser or find_chromium()
+    if executable is None:
+        return _skip("no Chromium found (install Debian's chromium or set ZOPA_CHROMIUM)")
+    from plotly.offline import get_plotlyjs
+    import plotly.io as pio
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="zopa-chromium-") as tmp, sync_playwright() as pw:
+            page_file = Path(tmp) / "render.html"
+            page_file.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><script>{get_plotlyjs()}"
+                                 "</script></head><body></body></html>", encoding="utf-8")
+            page_url = page_file.as_uri()
+            context = pw.chromium.launch_persistent_context(
+                str(Path(tmp) / "profile"), executable_path=executable, headless=True, args=list(CHROMIUM_ARGS),
+                timeout=timeout_s * 1000)
+            try:
+                page = context.new_page()
+                # nothing but the local page itself may load
+                page.route("**/*", lambda route: route.continue_() if route.request.url == page_url else route.abort())
+                page.set_default_timeout(timeout_s * 1000)
+                page.goto(page_url)
+                for name, fig in figures:
+                    url = page.evaluate(_RENDER, [json.loads(pio.to_json(fig)), SVG_WIDTH])
+                    written.append(atomic_write_text(out_dir / f"{name}.svg", svg_from_data_url(url)))
+            finally:
+                context.close()
+    except PlaywrightError as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if in_ci():
+            raise RuntimeError(f"static figures: Chromium at {executable} failed: {first_line}") from exc
+        return StaticExport(written, f"static figures {'incomplete' if written else 'skipped'}: "
+                                     f"Chromium at {executable} failed: {first_line}")
+    return StaticExport(written)

@@ -1,0 +1,257 @@
+"""The HTML report: one self-contained file that opens offline.
+
+plotly.js is inlined once in the page head; every chart is a ``<div>`` plus a small script. There are
+no external scripts, stylesheets, fonts or images, so opening the file makes no network request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import plotly.io as pio
+
+from zopa import __version__
+from zopa.analysis import Analysis
+from zopa.report import html_parts as parts
+from zopa.report.charts import belief_figures, value_figure, waterfall_figure
+from zopa.report.charts_space import frontier_figure
+from zopa.report.html_parts import esc
+from zopa.report.html_style import CSS
+from zopa.report.summary import valuation_verdict
+from zopa.scenario.schema import Scenario
+from zopa.value import Valuation
+
+#: Plotly options for every chart: no logo, SVG download from the mode bar.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "toImageButtonOptions": {"format": "svg", "scale": 1}}
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What makes the run reproducible, shown in the report's footer."""
+
+    seed: int | None = None
+    paths: int | None = None
+    scenario_hash: str | None = None
+    version: str = __version__
+    run_date: str | None = None
+    command: str = ""
+    scenario_path: str | None = None
+    space_paths: int | None = None
+    space_seed: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows. ``extra_sections`` are ``(title, content)`` pairs appended before
+    the sources, where content is an HTML fragment (trusted, inserted as is), a plotly figure, or a
+    sequence of those. ``waterfall_package`` picks the package of the per-term waterfall (default:
+    the first package other than the contract in force)."""
+
+    scenario: Scenario
+    valuation: Valuation
+    analysis: Analysis | None = None
+    space_valuation: Any = None
+    extra_sections: Sequence[tuple[str, Any]] = ()
+    meta: ReportMeta = field(default_factory=ReportMeta)
+    waterfall_package: str | None = None
+
+
+def waterfall_package(data: ReportData) -> str:
+    v = data.valuation
+    if data.waterfall_package is not None:
+        if data.waterfall_package not in v.packages:
+            raise ValueError(f"unknown package {data.waterfall_package!r}; known: {', '.join(v.packages)}")
+        return data.waterfall_package
+    others = [p for p in v.packages if p != data.scenario.meta.status_quo]
+    return (others or list(v.packages))[0]
+
+
+def _measures(data: ReportData) -> tuple[str, str]:
+    if data.analysis is None:
+        return ("value", "value")
+    v = data.valuation
+    return tuple("certainty equivalent" if p in v.parties and v.risk_aversion(p) else "mean value"
+                 for p in data.analysis.problem.parties)  # type: ignore[return-value]
+
+
+def _is_figure(obj: Any) -> bool:
+    return hasattr(obj, "to_plotly_json") and hasattr(obj, "layout")
+
+
+def report_figures(data: ReportData) -> list[tuple[str, Any]]:
+    """Every chart of the report as (file-safe name, plotly figure), in report order."""
+    figures: list[tuple[str, Any]] = list(belief_figures(data.scenario))
+    figures.append(("values", value_figure(data.valuation)))
+    pkg = waterfall_package(data)
+    figures.append((f"waterfall-{pkg}", waterfall_figure(data.valuation, pkg)))
+    if data.analysis is not None:
+        figures.append(("frontier", frontier_figure(data.analysis, data.valuation, _measures(data))))
+    for i, (title, content) in enumerate(data.extra_sections, start=1):
+        items = content if isinstance(content, (list, tuple)) else [content]
+        for j, item in enumerate(items, start=1):
+            if _is_figure(item):
+                figures.append((f"extra-{i}-{j}", item))
+    return figures
+
+
+def figure_html(fig: Any, div_id: str) -> str:
+    """A chart's ``<div>`` and script (plotly.js itself is inlined once, in the page head)."""
+    return ('<div class="chart">' + pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
+                                                config=PLOTLY_CONFIG) + "</div>")
+
+
+def _section(sid: str, title: str, intro: str, body: str) -> str:
+    return (f'<section id="{sid}"><h2>{esc(title)}</h2><p class="intro">{intro}</p>{body}</section>')
+
+
+def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | None = None) -> str:
+    """The whole report as one HTML document; ``figures`` (from :func:`report_figures`) avoids
+    building the charts twice when the caller also exports them."""
+    from plotly.offline import get_plotlyjs
+
+    s, v, a = data.scenario, data.valuation, data.analysis
+    figs = dict(figures if figures is not None else report_figures(data))
+    names = [s.parties[p].name for p in s.party_ids]
+    sections = [_summary(data)]
+    belief_charts = "".join(figure_html(fig, name) for name, fig in figs.items() if name.startswith("beliefs-"))
+    sections.append(_section(
+        "beliefs", "Where the parties' beliefs differ",
+        f"Each chart shows both sides' cumulative distribution of an input they disagree about: the height of a "
+        f"curve at x is the probability that the input is at most x. Where a curve stops short of 100%, the "
+        f"remainder is the chance the event does not happen within the scenario's horizon. "
+        f"{esc(names[0])} is blue, {esc(names[1])} orange.",
+        belief_charts + "<h3>Every input the parties believe differently</h3>" + parts.beliefs_table(s)
+        + "<h3>Other inputs that differ between the parties</h3>" + parts.other_differences_table(s)))
+    pkg = waterfall_package(data)
+    sections.append(_section(
+        "values", "What the contract in force and each package are worth",
+        f"Present values in {esc(s.meta.unit)} at each side's own discount rate, under its own beliefs, over "
+        f"{v.n_paths:,} simulated paths. A risk-averse side is valued at its certainty equivalent (CE). Error "
+        f"bars are ±2 Monte Carlo standard errors (about a 95% confidence interval for the estimate); they "
+        f"measure simulation noise, not the spread of outcomes (hover for the 5–95% range).",
+        figure_html(figs["values"], "values-chart")
+        + "<h3>Each side's value under its own and the other side's beliefs (mean ± 1 SE)</h3>"
+        + "<p class=\"intro\">Where the two columns differ, the sides disagree about what the package is worth: "
+          "that disagreement is what a deal can trade on.</p>"
+        + parts.cross_beliefs_table(v)
+        + f"<h3>Term by term: {esc(s.packages[pkg].label)}</h3>"
+        + "<p class=\"intro\">Green terms add value to that side, red ones take it away; the last bar is the "
+          "total (risk-neutral mean, own beliefs). Hover for ±1 SE.</p>"
+        + figure_html(figs[f"waterfall-{pkg}"], "waterfall-chart")))
+    if a is not None:
+        sections.append(_frontier(data, figs["frontier"]))
+        sections.append(_section(
+            "issues", "Which issues can move inside the ZOPA",
+            "For each issue: the options that occur in at least one package of the ZOPA (green chips, darker "
+            "when a larger share of the packages with that option lies in the ZOPA) and those that never do "
+            "(grey). An issue that can move freely is a bargaining chip; a fixed one is decided by the BATNAs.",
+            parts.issues_table(a)))
+        sections.append(_section(
+            "deadline", "Bargaining against the deadline",
+            "Alternating offers until the deadline: the side that loses more per round of delay concedes more.",
+            parts.deadline_block(a, s)))
+    for i, (title, content) in enumerate(data.extra_sections, start=1):
+        items = content if isinstance(content, (list, tuple)) else [content]
+        body = "".join(figure_html(item, f"extra-{i}-{j}") if _is_figure(item) else str(item)
+                       for j, item in enumerate(items, start=1))
+        sections.append(f'<section id="extra-{i}"><h2>{esc(title)}</h2>{body}</section>')
+    sections.append(_section(
+        "sources", "Sources and assumptions",
+        "Every number of the scenario: its distribution (per party where the sides disagree), its unit and where "
+        "it comes from.", parts.sources_section(s)))
+    nav = "".join(f'<a href="#{sid}">{label}</a>' for sid, label in _nav(data))
+    description = f'<p class="lede">{esc(s.meta.description.strip())}</p>' if s.meta.description.strip() else ""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(s.meta.title)} — zopa report</title>
+<style>{CSS}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head>
+<body>
+<header><div class="wrap"><div class="kicker">zopa report · as of {esc(s.meta.as_of.isoformat())}</div>
+<h1>{esc(s.meta.title)}</h1>{description}<nav>{nav}</nav></div></header>
+<main class="wrap">
+{''.join(sections)}
+</main>
+{_footer(data)}
+</body>
+</html>
+"""
+
+
+def _nav(data: ReportData) -> list[tuple[str, str]]:
+    items = [("summary", "Summary"), ("beliefs", "Beliefs"), ("values", "Package values")]
+    if data.analysis is not None:
+        items += [("frontier", "Utility space"), ("issues", "Issues"), ("deadline", "Deadline")]
+    items += [(f"extra-{i}", esc(t)) for i, (t, _) in enumerate(data.extra_sections, start=1)]
+    return items + [("sources", "Sources"), ("reproducibility", "Reproducibility")]
+
+
+def _summary(data: ReportData) -> str:
+    s, v, a = data.scenario, data.valuation, data.analysis
+    lines = a.verdict() if a is not None else valuation_verdict(v)
+    verdict = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    body = f'<ul class="verdict">{verdict}</ul>'
+    if a is not None:
+        body = parts.key_figures(s, a) + body + parts.settlement_block(a)
+    body += ("<h3>Each named package against the contract in force</h3>"
+             "<p class=\"intro\">Gain to each side over keeping the contract in force, under its own beliefs, ± 1 "
+             "standard error; green and red are clear of the noise (more than 2 SE), amber is not.</p>"
+             + parts.named_gains_table(v))
+    how_sure = (f"How sure are these numbers? Each ± is one Monte Carlo standard error over {v.n_paths:,} simulated "
+                f"paths{'' if data.space_valuation is None else f' ({data.space_valuation.n_paths:,} for the deal space)'}; "
+                "a figure is called clear when it exceeds two standard errors. That is simulation noise only: the "
+                "answer also rests on the assumptions listed under Sources.")
+    intro = ("The answer in plain words. A ZOPA (zone of possible agreement) is the set of packages that leave both "
+             "sides at least as well off as walking away (their BATNA, best alternative to a negotiated agreement).")
+    return _section("summary", "Executive summary", intro, body + f'<p class="note">{esc(how_sure)}</p>')
+
+
+def _frontier(data: ReportData, fig: Any) -> str:
+    a = data.analysis
+    assert a is not None
+    p = a.problem
+    intro = (f"Each of the {p.n_packages:,} packages of the deal space is a point: its value to {esc(p.names[0])} "
+             f"(across) and to {esc(p.names[1])} (up); grey shading counts packages per cell. Dashed lines are "
+             f"each side's BATNA (with a ±2 SE band): packages up and to the right of both form the ZOPA (green). "
+             f"The black staircase is the Pareto frontier — no package is better for both sides. The markers are the "
+             f"bargaining solutions (where theory predicts a settlement), open circles the named packages, all with "
+             f"±2 SE error bars.")
+    return _section("frontier", "The utility space: ZOPA, Pareto frontier and predicted settlements", intro,
+                    figure_html(fig, "frontier-chart") + "<h3>The bargaining solutions side by side</h3>"
+                    "<p class=\"intro\">Highlighted rows are the issues on which the solutions disagree.</p>"
+                    + parts.solutions_table(a))
+
+
+def _footer(data: ReportData) -> str:
+    m = data.meta
+    v = data.valuation
+    from zopa.scenario import scenario_hash
+
+    rows = [
+        ("zopa version", m.version),
+        ("scenario", data.scenario.meta.title),
+        ("scenario file", m.scenario_path or "—"),
+        ("scenario hash (SHA-256, canonical)", m.scenario_hash or scenario_hash(data.scenario)),
+        ("seed", m.seed if m.seed is not None else v.seed),
+        ("paths", f"{(m.paths if m.paths is not None else v.n_paths):,}"),
+    ]
+    sv = data.space_valuation
+    space_paths = m.space_paths if m.space_paths is not None else (sv.n_paths if sv is not None else None)
+    space_seed = m.space_seed if m.space_seed is not None else (sv.seed if sv is not None else None)
+    if space_paths is not None:
+        rows.append(("deal-space paths / seed", f"{space_paths:,} / {space_seed if space_seed is not None else '—'}"))
+    rows += [("run date", m.run_date or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+             ("Python", platform.python_version()),
+             ("command", m.command or "—")]
+    cells = "".join(f"<tr><th>{esc(k)}</th><td><code>{esc(val)}</code></td></tr>" for k, val in rows)
+    return (f'<footer id="reproducibility"><div class="wrap"><h2>Reproducibility</h2>'
+            f"<p>The same scenario, seed and paths give the same numbers.</p><table class=\"meta\">{cells}</table>"
+            f"</div></footer>")
