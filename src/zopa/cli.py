@@ -61,6 +61,8 @@ def guarded(fn: Callable[[], None]) -> None:
         fail("\n".join(str(p) for p in exc.problems))
     except (ValueError, KeyError, FileExistsError) as exc:
         fail(f"error: {exc}")
+    except (RuntimeError, OSError) as exc:
+        fail(f"error: {exc}", code=1)
 
 
 def progress_bar(total_label: str) -> Any:
@@ -71,39 +73,120 @@ def progress_bar(total_label: str) -> Any:
                     disable=not err_console.is_terminal)
 
 
-def valuation_with_progress(scenario: Any, paths: int, seed: int) -> Any:
-    from zopa.value import value_scenario
+REPORT_DIR_HELP = "Run directory for the report and data (default: zopa-runs/zopa-run-<timestamp>)."
 
-    with progress_bar("simulating") as bar:
-        task = bar.add_task("sim", total=paths)
-        return value_scenario(scenario, paths, seed,
-                              progress=lambda done, total: bar.update(task, completed=done))
+
+def job_with_progress(scenario: Any, settings: Any) -> Any:
+    """Run the job with one progress bar per stage (on a terminal)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from zopa.pipeline import run_job
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                  TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return run_job(scenario, settings, progress)
+
+
+def scenario_source(scenario: Optional[str]) -> Path:
+    from zopa.scenario import builtin_path, builtin_scenarios
+
+    if scenario is None:
+        return builtin_path()
+    if scenario in builtin_scenarios() and not Path(scenario).exists():
+        return builtin_path(scenario)
+    return Path(scenario)
+
+
+def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], force: bool, fmt: str,
+                   as_json: bool, breakdown: bool, write_report: bool) -> None:
+    """Shared body of ``zopa run`` and ``zopa report``."""
+    from zopa.pipeline import write_job
+    from zopa.report.dynamics import negotiation_summary, threats_summary, threats_table
+    from zopa.report.run_dir import new_run_dir
+    from zopa.report.summary import summary_dict
+    from zopa.report.terminal import print_analysis, print_valuation
+
+    s = load(scenario)
+    target = None
+    if write_report:  # refuse an existing directory before any work starts
+        target = new_run_dir(out.parent if out else Path("zopa-runs"), out.name if out else None, force)
+    result = job_with_progress(s, settings)
+    outputs = None
+    if target is not None:
+        outputs = write_job(result, target, scenario_source(scenario), fmt, command="zopa " + " ".join(sys.argv[1:]))
+    if as_json:
+        data = summary_dict(result.valuation, result.analysis, result.space_valuation)
+        sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
+        return
+    print_valuation(result.valuation, console, breakdown)
+    if result.analysis is not None:
+        print_analysis(result.analysis, console)
+    if result.negotiation is not None:
+        for line in negotiation_summary(result.negotiation):
+            console.print(line)
+    if result.threats is not None:
+        names = {p: s.parties[p].name for p in s.party_ids}
+        console.print(threats_table(result.threats, names))
+        for line in threats_summary(result.threats, names):
+            console.print(line)
+    console.print(f"[dim]± is one Monte Carlo standard error; CE = certainty equivalent of a risk-averse party; "
+                  f"{settings.paths:,} paths (deal space {settings.space_paths:,}), seed {settings.seed}.[/]")
+    if outputs is not None:
+        for note in getattr(outputs, "notes", []) or []:
+            err_console.print(f"note: {note}", markup=False)
+        console.print(f"Report: {outputs.report}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
 def run(
     scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
     paths: int = typer.Option(20_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    space_paths: int = typer.Option(4_000, "--space-paths", min=0, help="Paths for the deal space (0: skip it)."),
     seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help=REPORT_DIR_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing run directory."),
+    fmt: str = typer.Option("parquet", "--format", help="Tables as parquet, csv or both."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write the run directory with the HTML report."),
+    sensitivity: bool = typer.Option(False, "--sensitivity", help="Also run the tornado, Sobol' and belief-gap analyses."),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
     breakdown: bool = typer.Option(True, "--breakdown/--no-breakdown", help="Show the per-term breakdown."),
 ) -> None:
-    """Value the contract in force and every package for both parties (own and other beliefs)."""
+    """Value the contract in force and every package for both parties, analyse the deal space, play out
+    a negotiation and the threat game, and write an HTML report (the main job)."""
+    from zopa.pipeline import JobSettings
 
-    def go() -> None:
-        from zopa.report.terminal import print_valuation
-        from zopa.report.valuation_data import valuation_dict
+    if fmt not in ("parquet", "csv", "both"):
+        fail(f"--format {fmt}: expected parquet, csv or both")
+    settings = JobSettings(paths=paths, space_paths=space_paths, seed=seed, sensitivity=sensitivity)
+    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, as_json, breakdown, report))
 
-        s = load(scenario)
-        v = valuation_with_progress(s, paths, seed)
-        if as_json:
-            sys.stdout.write(json.dumps(valuation_dict(v), indent=2) + "\n")
-            return
-        print_valuation(v, console, breakdown)
-        console.print(f"[dim]{v.n_paths:,} paths in {v.seconds:.2f} s; ± is one Monte Carlo standard error; "
-                      "CE = certainty equivalent of a risk-averse party.[/]")
 
-    guarded(go)
+@app.command(name="report")
+def report_command(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help=REPORT_DIR_HELP),
+    paths: int = typer.Option(20_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    space_paths: int = typer.Option(4_000, "--space-paths", min=0, help="Paths for the deal space (0: skip it)."),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing run directory."),
+    fmt: str = typer.Option("parquet", "--format", help="Tables as parquet, csv or both."),
+    sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity",
+                                     help="Include the tornado, Sobol' and belief-gap analyses (about a minute)."),
+) -> None:
+    """Write the full report — every analysis — into a run directory."""
+    from zopa.pipeline import JobSettings
+
+    if fmt not in ("parquet", "csv", "both"):
+        fail(f"--format {fmt}: expected parquet, csv or both")
+    settings = JobSettings(paths=paths, space_paths=space_paths, seed=seed, sensitivity=sensitivity)
+    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, False, False, True))
 
 
 def analysis_with_progress(scenario: Any, paths: int, seed: int) -> Any:
@@ -115,12 +198,9 @@ def analysis_with_progress(scenario: Any, paths: int, seed: int) -> Any:
 
 
 def print_analysis(analysis: Any) -> None:
-    from zopa.report.analysis_terminal import analysis_tables
+    from zopa.report.terminal import print_analysis as show
 
-    for table in analysis_tables(analysis):
-        console.print(table)
-    for line in analysis.verdict():
-        console.print(line)
+    show(analysis, console)
 
 
 @app.command()
@@ -136,7 +216,7 @@ def analyze(
     """Is there a ZOPA, how wide, and where should bargaining land (with error bars)?"""
 
     def go() -> None:
-        from zopa.report.summary import analysis_dict
+        from zopa.report.analysis_data import analysis_dict
 
         if genius:
             from zopa.analysis import analyze_genius
@@ -254,7 +334,7 @@ def threats(
             return
         names = {p: s.parties[p].name for p in s.party_ids}
         console.print("\n".join(tree_text(result.game.root)), markup=False, highlight=False)
-        console.print(threats_table(result))
+        console.print(threats_table(result, names))
         for line in threats_summary(result, names):
             console.print(line)
 

@@ -76,7 +76,12 @@ def tournament_rich(table: TournamentTable, names: tuple[str, str]) -> Table:
     return out
 
 
-def threats_table(t: ThreatAnalysis) -> Table:
+def threat_label(check: Any) -> str:
+    """A threat with the move it answers, e.g. ``litigate (after threaten: antitrust)``."""
+    return f"{check.threat} (after {check.path[0]})" if check.path else check.threat
+
+
+def threats_table(t: ThreatAnalysis, names: dict[str, str] | None = None) -> Table:
     table = Table(title="Threats: would they be carried out? (subgame-perfect play; values under each side's own beliefs)")
     for col in ("who", "threat", "credible", "chosen instead", "shortfall ± SE", "note"):
         table.add_column(col)
@@ -84,7 +89,8 @@ def threats_table(t: ThreatAnalysis) -> Table:
         note = "within noise" if c.within_noise else ""
         if not c.reached:
             note = (note + "; " if note else "") + "off the equilibrium path"
-        table.add_row(c.player, c.threat, "yes" if c.credible else "no", "" if c.credible else c.chosen,
+        table.add_row((names or {}).get(c.player, c.player), threat_label(c), "yes" if c.credible else "no",
+                      "" if c.credible else c.chosen,
                       "" if c.credible else f"{c.shortfall:,.1f} ± {c.shortfall_se:,.1f}", note)
     return table
 
@@ -125,7 +131,7 @@ def threats_dict(t: ThreatAnalysis) -> dict[str, Any]:
         "threatener": t.threatener, "responder": t.responder,
         "path": list(t.solution.path), "value": t.solution.value, "value_se": t.solution.value_se,
         "disagreement_point": t.disagreement_point, "disagreement_path": list(t.disagreement.path),
-        "threats": [{"player": c.player, "threat": c.threat, "credible": c.credible, "chosen": c.chosen,
+        "threats": [{"player": c.player, "threat": c.threat, "label": threat_label(c), "credible": c.credible, "chosen": c.chosen,
                      "shortfall": c.shortfall, "shortfall_se": c.shortfall_se, "within_noise": c.within_noise,
                      "reached": c.reached, "path": list(c.path)} for c in t.checks],
         "outcomes": {pkg: {p: {"value": e.value, "se": e.value_se} for p, e in v.items()} for pkg, v in t.outcomes.items()},

@@ -1,0 +1,150 @@
+"""The whole job, start to finish, as one library call: value the named packages, analyse the deal
+space, play a negotiation, solve the threat game and (on request) the sensitivity analyses, then
+write a run directory with the report. ``zopa run`` and ``zopa report`` are thin wrappers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from zopa.scenario.schema import Scenario
+from zopa.value import Valuation, value_scenario
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """How much work to do. Paths: named packages; ``space_paths``: the deal space (0 = skip)."""
+
+    paths: int = 20_000
+    space_paths: int = 4_000
+    seed: int = 0
+    negotiation: tuple[str, str] | None = ("boulware", "conceder")
+    threats: bool = True
+    sensitivity: bool = False
+    sensitivity_paths: int = 2_000
+    sensitivity_space_paths: int = 300
+    sobol_base: int = 256
+    belief_gap_paths: int = 600
+
+
+@dataclass
+class JobResult:
+    scenario: Scenario
+    settings: JobSettings
+    valuation: Valuation
+    analysis: Any = None
+    space_valuation: Any = None
+    negotiation: Any = None
+    threats: Any = None
+    tornado: Any = None
+    tornado_outputs: tuple[str, ...] = ()
+    sobol: Any = None
+    belief_gap: Any = None
+    belief_gap_mover: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def sections(self) -> list[tuple[str, Any]]:
+        """The report sections beyond the core ones."""
+        from zopa.report.sections import (
+            belief_gap_section, negotiation_section, sobol_section, threats_section, tornado_section,
+        )
+
+        s = self.scenario
+        names = {p: s.parties[p].name for p in s.party_ids}
+        out = []
+        if self.negotiation is not None:
+            out.append(negotiation_section(self.negotiation))
+        if self.threats is not None:
+            out.append(threats_section(self.threats, names))
+        if self.tornado is not None:
+            out.append(tornado_section(self.tornado, self.tornado_outputs))
+        if self.sobol is not None:
+            out.append(sobol_section(self.sobol))
+        if self.belief_gap is not None and self.belief_gap_mover is not None:
+            out.append(belief_gap_section(self.belief_gap, (names[s.party_ids[0]], names[s.party_ids[1]]),
+                                          names[self.belief_gap_mover]))
+        return out
+
+
+def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress: Progress | None = None) -> JobResult:
+    """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage."""
+
+    def tick(stage: str) -> Callable[[int, int], None] | None:
+        return (lambda done, total: progress(stage, done, total)) if progress else None
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    valuation = value_scenario(scenario, settings.paths, settings.seed, progress=tick("valuing packages"))
+    timings["valuation"] = time.perf_counter() - start
+    result = JobResult(scenario, settings, valuation, timings=timings)
+    if scenario.deal_space is not None and settings.space_paths > 0:
+        from zopa.analysis import analyze_scenario
+
+        start = time.perf_counter()
+        result.analysis, result.space_valuation = analyze_scenario(scenario, settings.space_paths, settings.seed,
+                                                                   progress=tick("valuing the deal space"))
+        timings["deal_space"] = time.perf_counter() - start
+        if settings.negotiation is not None:
+            from zopa.negotiate.scenario import negotiate_scenario
+
+            start = time.perf_counter()
+            result.negotiation = negotiate_scenario(scenario, result.analysis.problem, *settings.negotiation,
+                                                    seed=settings.seed)
+            timings["negotiation"] = time.perf_counter() - start
+    if scenario.threats is not None and settings.threats:
+        from zopa.threats.scenario import analyze_threats
+
+        start = time.perf_counter()
+        result.threats = analyze_threats(scenario, settings.paths, settings.seed, valuation=valuation)
+        timings["threats"] = time.perf_counter() - start
+    if settings.sensitivity:
+        _sensitivity(result, tick)
+    return result
+
+
+def _sensitivity(result: JobResult, tick: Callable[[str], Any]) -> None:
+    from zopa.sensitivity.engine import run_belief_gap, run_sobol, run_tornado
+
+    s, st = result.scenario, result.settings
+    sq = s.meta.status_quo
+    first = next((p for p in s.packages if p != sq), None)
+    outputs = [f"gain.{first}.{p}" for p in s.party_ids] if first else []
+    space = s.deal_space is not None and st.sensitivity_space_paths > 0
+    if space:
+        outputs += [f"zopa.width.{p}" for p in s.party_ids]
+    start = time.perf_counter()
+    result.tornado = run_tornado(s, None, st.sensitivity_paths, st.sensitivity_space_paths if space else None,
+                                 st.seed, outputs, progress=tick("sensitivity: tornado"))
+    result.tornado_outputs = tuple(outputs)
+    result.timings["tornado"] = time.perf_counter() - start
+    if first:
+        start = time.perf_counter()
+        result.sobol = run_sobol(s, None, st.sobol_base, st.seed, [f"value.{first}.{p}" for p in s.party_ids])
+        result.timings["sobol"] = time.perf_counter() - start
+    if space and any(q.differs_by_party for q in _quantities(s)):
+        start = time.perf_counter()
+        result.belief_gap_mover = s.party_ids[1]
+        result.belief_gap = run_belief_gap(s, result.belief_gap_mover, (0.0, 0.25, 0.5, 0.75, 1.0),
+                                           st.belief_gap_paths, st.seed, progress=tick("sensitivity: belief gap"))
+        result.timings["belief_gap"] = time.perf_counter() - start
+
+
+def _quantities(scenario: Scenario) -> list[Any]:
+    from zopa.scenario.references import iter_quantities
+
+    return [q for _, q, _ in iter_quantities(scenario)]
+
+
+def write_job(result: JobResult, out_dir: Path, scenario_path: Path | str | None, fmt: str = "parquet",
+              command: str = "") -> Any:
+    """Write the run directory (report, summary, tables, manifest, figures) for a finished job."""
+    from zopa.report.run import write_run
+
+    outputs = write_run(out_dir, result.scenario, scenario_path, result.valuation, result.analysis,
+                        result.space_valuation, extra_sections=result.sections(), fmt=fmt,  # type: ignore[arg-type]
+                        command=command, timings=result.timings)
+    return outputs
