@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Optional
@@ -63,6 +64,10 @@ def guarded(fn: Callable[[], None]) -> None:
         fail(f"error: {exc}")
     except (RuntimeError, OSError) as exc:
         fail(f"error: {exc}", code=1)
+    except Exception as exc:  # a bug, not bad input: one line, the traceback only on request
+        if os.environ.get("ZOPA_DEBUG"):
+            raise
+        fail(f"internal error: {type(exc).__name__}: {exc} (set ZOPA_DEBUG=1 for the traceback)", code=1)
 
 
 def progress_bar(total_label: str) -> Any:
@@ -236,6 +241,29 @@ def analyze(
     guarded(go)
 
 
+def deal_problem(scenario: Optional[str], genius: Optional[list[Path]], paths: int, seed: int,
+                 rounds: Optional[int]) -> tuple[Any, Any, Any]:
+    """(scenario or None, deal problem, calendar or None) for the negotiation commands."""
+    from dataclasses import replace
+
+    from zopa.negotiate.scenario import calendar, plain_calendar
+
+    if genius:
+        from zopa.analysis import analyze_genius
+        from zopa.genius import load_genius
+
+        files = list(genius) + ([Path(scenario)] if scenario else [])
+        if len(files) != 3:
+            fail("--genius needs three files: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml")
+        return None, analyze_genius(load_genius(*files)).problem, plain_calendar(rounds or 100)
+    s = load(scenario)
+    analysis, _ = analysis_with_progress(s, paths, seed)
+    cal = calendar(s, analysis.problem)
+    if rounds is not None:
+        cal = replace(cal, rounds=rounds, dates=cal.dates[:rounds])
+    return s, analysis.problem, cal
+
+
 def _genius_args(args: list[str]) -> list[str]:
     """Let ``--genius D A B`` work: typer takes one value per option, so fold the two that follow."""
     if "--genius" not in args:
@@ -255,6 +283,8 @@ def negotiate(
                                                "tit_for_tat, deadline)."),
     b: str = typer.Option("conceder", "--b", help="Strategy of the second party."),
     model: str = typer.Option("known", "--opponent-model", help="known (true utilities) or estimated (from offers)."),
+    genius: Optional[list[Path]] = typer.Option(None, "--genius", help="Negotiate on a GENIUS domain: DOMAIN.xml A.xml B.xml."),
+    rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Rounds (default: to the scenario's deadline; 100 for GENIUS)."),
     paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
     seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
@@ -265,9 +295,8 @@ def negotiate(
         from zopa.negotiate.scenario import negotiate_scenario
         from zopa.report.dynamics import negotiation_dict, negotiation_summary, negotiation_table
 
-        s = load(scenario)
-        analysis, _ = analysis_with_progress(s, paths, seed)
-        run = negotiate_scenario(s, analysis.problem, a, b, seed=seed, opponent_model=model)
+        s, problem, cal = deal_problem(scenario, genius, paths, seed, rounds)
+        run = negotiate_scenario(s, problem, a, b, seed=seed, opponent_model=model, cal=cal)
         if as_json:
             sys.stdout.write(json.dumps(negotiation_dict(run), indent=2, default=float) + "\n")
             return
@@ -284,6 +313,8 @@ def tournament(
     strategies: str = typer.Option("boulware,linear,conceder,hardliner,tit_for_tat,deadline", "--strategies",
                                    help="Comma-separated strategy names."),
     seeds: int = typer.Option(20, "--seeds", min=1, help="Repetitions per pair (random tie-breaking)."),
+    genius: Optional[list[Path]] = typer.Option(None, "--genius", help="Play on a GENIUS domain: DOMAIN.xml A.xml B.xml."),
+    rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Rounds (default: to the scenario's deadline; 100 for GENIUS)."),
     paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
     seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
@@ -294,14 +325,14 @@ def tournament(
         from zopa.negotiate.scenario import tournament_scenario
         from zopa.report.dynamics import tournament_rich
 
-        s = load(scenario)
-        analysis, _ = analysis_with_progress(s, paths, seed)
+        s, problem, cal = deal_problem(scenario, genius, paths, seed, rounds)
         names = [x.strip() for x in strategies.split(",") if x.strip()]
-        table = tournament_scenario(s, analysis.problem, names, seeds, seed)
+        tie = 0.5 if s is not None else 1e-3
+        table = tournament_scenario(s, problem, names, seeds, seed, tie_tolerance=tie, cal=cal)
         if as_json:
             sys.stdout.write(json.dumps(table.to_rows(), indent=2, default=float) + "\n")
             return
-        console.print(tournament_rich(table, analysis.problem.names))
+        console.print(tournament_rich(table, problem.names))
 
     guarded(go)
 
@@ -468,7 +499,7 @@ def sweep(
         from functools import partial
 
         from zopa.sensitivity.engine import sweep_point
-        from zopa.sensitivity.sweep import grid_from_vary, load_sweep_file
+        from zopa.sensitivity.sweep_grid import grid_from_vary, load_sweep_file
 
         s = load(scenario)
         ref = str(Path(scenario).resolve()) if scenario and Path(scenario).exists() else (scenario or "openai_microsoft_2025")

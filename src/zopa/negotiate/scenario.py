@@ -44,7 +44,8 @@ class ScenarioNegotiation:
         for offer in self.result.offers:
             rows.append({
                 "round": offer.round,
-                "date": self.calendar.dates[min(offer.round, len(self.calendar.dates) - 1)].isoformat(),
+                "date": self.calendar.dates[min(offer.round, len(self.calendar.dates) - 1)].isoformat()
+                if self.calendar.dates else "",
                 "proposer": self.problem.names[0 if offer.proposer == "a" else 1],
                 "package": offer.package,
                 "u_a": offer.u_a,
@@ -80,10 +81,17 @@ def calendar(scenario: Any, problem: DealProblem) -> Calendar:
     return Calendar(rounds, "a" if first_party == parties[0] else "b", (costs[0], costs[1]), dates)
 
 
+def plain_calendar(rounds: int, first: str = "a") -> Calendar:
+    """A calendar without dates or delay costs (e.g. for a GENIUS domain)."""
+    return Calendar(rounds, first, (0.0, 0.0), ())
+
+
 def negotiate_scenario(scenario: Any, problem: DealProblem, strategy_a: str, strategy_b: str,
-                       seed: int | None = 0, opponent_model: str = "known") -> ScenarioNegotiation:
-    """Play one negotiation between named strategies on ``problem`` (from :func:`analyze_scenario`)."""
-    cal = calendar(scenario, problem)
+                       seed: int | None = 0, opponent_model: str = "known",
+                       cal: Calendar | None = None) -> ScenarioNegotiation:
+    """Play one negotiation between named strategies on ``problem`` (from :func:`analyze_scenario`, or
+    any problem with an explicit ``cal`` — then ``scenario`` may be None)."""
+    cal = cal or calendar(scenario, problem)
     a = strategy_from_name(strategy_a, opponent_model)  # type: ignore[arg-type]
     b = strategy_from_name(strategy_b, opponent_model)  # type: ignore[arg-type]
     u_a, u_b = problem.utility
@@ -93,10 +101,11 @@ def negotiate_scenario(scenario: Any, problem: DealProblem, strategy_a: str, str
 
 
 def tournament_scenario(scenario: Any, problem: DealProblem, strategies: Sequence[str] = STRATEGY_NAMES,
-                        seeds: int = 50, seed: int = 0, tie_tolerance: float = 0.5) -> TournamentTable:
-    """Every ordered pair of ``strategies`` over ``seeds`` seeds; ties within ``tie_tolerance`` USD bn
-    are broken at random so that seeds matter."""
-    cal = calendar(scenario, problem)
+                        seeds: int = 50, seed: int = 0, tie_tolerance: float = 0.5,
+                        cal: Calendar | None = None) -> TournamentTable:
+    """Every ordered pair of ``strategies`` over ``seeds`` seeds; ties within ``tie_tolerance`` (value
+    units) are broken at random so that seeds matter."""
+    cal = cal or calendar(scenario, problem)
     u_a, u_b = problem.utility
     return tournament(u_a, u_b, problem.batna[0], problem.batna[1],
                       {name: strategy_from_name(name) for name in strategies}, cal.rounds, seeds,

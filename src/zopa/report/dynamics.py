@@ -41,8 +41,9 @@ def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
 def negotiation_summary(n: ScenarioNegotiation) -> list[str]:
     r = n.result
     names = n.problem.names
-    lines = [f"{n.calendar.rounds} rounds from {n.calendar.dates[0]} (every round costs {names[0]} "
-             f"{n.calendar.delay_cost[0]:,.2f} and {names[1]} {n.calendar.delay_cost[1]:,.2f} USD bn)."]
+    start = f" from {n.calendar.dates[0]}" if n.calendar.dates else ""
+    lines = [f"{n.calendar.rounds} rounds{start} (every round costs {names[0]} "
+             f"{n.calendar.delay_cost[0]:,.2f} and {names[1]} {n.calendar.delay_cost[1]:,.2f} in value units)."]
     lines.append(f"Final values net of delay: {names[0]} {r.value_a:,.1f} (BATNA {r.batna_a:,.1f}), "
                  f"{names[1]} {r.value_b:,.1f} (BATNA {r.batna_b:,.1f}); distance to the Nash point "
                  f"{r.distance_to_nash:,.1f}.")

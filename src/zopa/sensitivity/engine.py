@@ -180,10 +180,14 @@ def blend_beliefs(scenario: Scenario, mover: str, weight: float) -> Scenario:
 
 
 def _quantity_at(scenario: Scenario, path: str) -> Any:
-    for p, q, _ in iter_quantities(scenario):
-        if p == path:
-            return q
-    raise ValueError(f"no input at {path!r}; inputs are TOML paths such as world.revenue.growth_initial")
+    import difflib
+
+    paths = {p: q for p, q, _ in iter_quantities(scenario) if q.input is None}
+    if path in paths:
+        return paths[path]
+    close = difflib.get_close_matches(path, list(paths), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else "inputs are TOML paths such as world.revenue.growth_initial"
+    raise ValueError(f"no input at {path!r} ({hint})")
 
 
 # --- outputs -------------------------------------------------------------------------------------
