@@ -1,0 +1,216 @@
+"""The main job and the scenario commands: run, report, analyze, validate, new, scenarios."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from zopa.cli.common import (
+    PATHS_HELP, SCENARIO_HELP, SEED_HELP, app, console, err_console, fail, guarded, load, progress_bar,
+)
+
+REPORT_DIR_HELP = "Run directory for the report and data (default: zopa-runs/zopa-run-<timestamp>)."
+
+
+def job_with_progress(scenario: Any, settings: Any) -> Any:
+    """Run the job with one progress bar per stage (on a terminal)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from zopa.pipeline import run_job
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                  TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return run_job(scenario, settings, progress)
+
+
+def scenario_source(scenario: Optional[str]) -> Path:
+    from zopa.scenario import builtin_path, builtin_scenarios
+
+    if scenario is None:
+        return builtin_path()
+    if scenario in builtin_scenarios() and not Path(scenario).exists():
+        return builtin_path(scenario)
+    return Path(scenario)
+
+
+def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], force: bool, fmt: str,
+                   as_json: bool, breakdown: bool, write_report: bool) -> None:
+    """Shared body of ``zopa run`` and ``zopa report``."""
+    from zopa.pipeline import write_job
+    from zopa.report.dynamics import negotiation_summary, threats_summary, threats_table
+    from zopa.report.run_dir import new_run_dir
+    from zopa.report.summary import summary_dict
+    from zopa.report.terminal import print_analysis, print_valuation
+
+    s = load(scenario)
+    target = None
+    if write_report:  # refuse an existing directory before any work starts
+        target = new_run_dir(out.parent if out else Path("zopa-runs"), out.name if out else None, force)
+    result = job_with_progress(s, settings)
+    outputs = None
+    if target is not None:
+        outputs = write_job(result, target, scenario_source(scenario), fmt, command="zopa " + " ".join(sys.argv[1:]))
+    if as_json:
+        data = summary_dict(result.valuation, result.analysis, result.space_valuation)
+        sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
+        return
+    print_valuation(result.valuation, console, breakdown)
+    if result.analysis is not None:
+        print_analysis(result.analysis, console)
+    if result.negotiation is not None:
+        for line in negotiation_summary(result.negotiation):
+            console.print(line)
+    if result.threats is not None:
+        names = {p: s.parties[p].name for p in s.party_ids}
+        console.print(threats_table(result.threats, names))
+        for line in threats_summary(result.threats, names):
+            console.print(line)
+    console.print(f"[dim]± is one Monte Carlo standard error; CE = certainty equivalent of a risk-averse party; "
+                  f"{settings.paths:,} paths (deal space {settings.space_paths:,}), seed {settings.seed}.[/]")
+    if outputs is not None:
+        for note in getattr(outputs, "notes", []) or []:
+            err_console.print(f"note: {note}", markup=False)
+        console.print(f"Report: {outputs.report}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def run(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    paths: int = typer.Option(20_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    space_paths: int = typer.Option(4_000, "--space-paths", min=0, help="Paths for the deal space (0: skip it)."),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help=REPORT_DIR_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing run directory."),
+    fmt: str = typer.Option("parquet", "--format", help="Tables as parquet, csv or both."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write the run directory with the HTML report."),
+    sensitivity: bool = typer.Option(False, "--sensitivity", help="Also run the tornado, Sobol' and belief-gap analyses."),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
+    breakdown: bool = typer.Option(True, "--breakdown/--no-breakdown", help="Show the per-term breakdown."),
+) -> None:
+    """Value the contract in force and every package for both parties, analyse the deal space, play out
+    a negotiation and the threat game, and write an HTML report (the main job)."""
+    from zopa.pipeline import JobSettings
+
+    if fmt not in ("parquet", "csv", "both"):
+        fail(f"--format {fmt}: expected parquet, csv or both")
+    settings = JobSettings(paths=paths, space_paths=space_paths, seed=seed, sensitivity=sensitivity)
+    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, as_json, breakdown, report))
+
+
+@app.command(name="report")
+def report_command(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help=REPORT_DIR_HELP),
+    paths: int = typer.Option(20_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    space_paths: int = typer.Option(4_000, "--space-paths", min=0, help="Paths for the deal space (0: skip it)."),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing run directory."),
+    fmt: str = typer.Option("parquet", "--format", help="Tables as parquet, csv or both."),
+    sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity",
+                                     help="Include the tornado, Sobol' and belief-gap analyses (about a minute)."),
+) -> None:
+    """Write the full report — every analysis — into a run directory."""
+    from zopa.pipeline import JobSettings
+
+    if fmt not in ("parquet", "csv", "both"):
+        fail(f"--format {fmt}: expected parquet, csv or both")
+    settings = JobSettings(paths=paths, space_paths=space_paths, seed=seed, sensitivity=sensitivity)
+    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, False, False, True))
+
+
+def analysis_with_progress(scenario: Any, paths: int, seed: int) -> Any:
+    from zopa.analysis import analyze_scenario
+
+    with progress_bar("valuing the deal space") as bar:
+        task = bar.add_task("space", total=paths)
+        return analyze_scenario(scenario, paths, seed, progress=lambda done, total: bar.update(task, completed=done))
+
+
+def print_analysis(analysis: Any) -> None:
+    from zopa.report.terminal import print_analysis as show
+
+    show(analysis, console)
+
+
+@app.command()
+def analyze(
+    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
+    genius: Optional[list[Path]] = typer.Option(
+        None, "--genius", help="GENIUS domain: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml (give --genius three times or "
+                               "once followed by the two profiles)."),
+    paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Is there a ZOPA, how wide, and where should bargaining land (with error bars)?"""
+
+    def go() -> None:
+        from zopa.report.analysis_data import analysis_dict
+
+        if genius:
+            from zopa.analysis import analyze_genius
+            from zopa.genius import load_genius
+
+            files = list(genius) + ([Path(scenario)] if scenario else [])
+            if len(files) != 3:
+                fail("--genius needs three files: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml")
+            analysis = analyze_genius(load_genius(*files))
+        else:
+            analysis, _ = analysis_with_progress(load(scenario), paths, seed)
+        if as_json:
+            sys.stdout.write(json.dumps(analysis_dict(analysis), indent=2, default=float) + "\n")
+            return
+        print_analysis(analysis)
+
+    guarded(go)
+
+
+@app.command()
+def validate(scenario: str = typer.Argument(..., help="Scenario TOML file to check.")) -> None:
+    """Check a scenario file; print every problem (file:line: path: message) and exit 2 if any."""
+
+    def go() -> None:
+        s = load(scenario)
+        n_terms = sum(len(s.package_terms(p)) for p in s.packages)
+        console.print(f"{scenario}: ok — {s.meta.title}; {len(s.packages)} packages, {n_terms} terms, "
+                      f"{len(s.sources)} sources")
+
+    guarded(go)
+
+
+@app.command()
+def new(
+    file: Path = typer.Argument(..., help="Where to write a commented template scenario."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a commented template scenario that validates, to start a new case from."""
+    from zopa.scenario.template import TEMPLATE
+
+    if file.exists() and not force:
+        fail(f"{file}: already exists; choose another name or pass --force to overwrite")
+    try:
+        file.write_text(TEMPLATE, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{file}: cannot write: {exc.strerror}")
+    console.print(f"wrote {file}; check it with `zopa validate {file}` and value it with `zopa run {file}`")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    from zopa.scenario import builtin_scenarios, load_scenario
+
+    for name, path in sorted(builtin_scenarios().items()):
+        s = load_scenario(path)
+        console.print(f"[bold]{name}[/]  {s.meta.title} — {len(s.packages)} packages")
