@@ -121,6 +121,18 @@ def main() -> None:
           f"10,000 packages, {ROUNDS} rounds: {tournament_seconds:.1f} s (target < 60 s), "
           f"{1000 * tournament_seconds / runs:.1f} ms per negotiation")
 
+    from zopa.analysis import analyze_scenario
+    from zopa.negotiate.scenario import tournament_scenario
+    from zopa.scenario import builtin_path, load_scenario
+
+    scenario = load_scenario(builtin_path())
+    analysis, _ = analyze_scenario(scenario, n_paths=2_000, seed=0)  # utilities of every package (not timed)
+    builtin_seconds, builtin_table = timed(lambda: tournament_scenario(scenario, analysis.problem, STRATEGY_NAMES,
+                                                                       seeds=seeds, seed=3))
+    runs = len(builtin_table.rows) * seeds
+    print(f"tournament on the built-in case: {len(STRATEGY_NAMES)} strategies x {seeds} seeds = {runs} negotiations on "
+          f"{analysis.problem.n_packages:,} packages to the deadline: {builtin_seconds:.1f} s (target < 60 s)")
+
 
 if __name__ == "__main__":
     main()

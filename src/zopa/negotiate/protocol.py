@@ -146,11 +146,16 @@ class _Party:
     neg_own: np.ndarray
 
 
+def ranking_of(u: np.ndarray) -> np.ndarray:
+    """Package indices by utility, best first (stable: equal utilities keep index order)."""
+    return np.argsort(-np.asarray(u, dtype=float), kind="stable")
+
+
 def _party(
     u_own: np.ndarray, u_opp: np.ndarray, batna: float, delay_cost: float, opp_batna: float,
-    opp_delay_cost: float, strategy: Strategy, rng: np.random.Generator,
+    opp_delay_cost: float, strategy: Strategy, rng: np.random.Generator, order: np.ndarray | None = None,
 ) -> _Party:
-    order = np.argsort(-u_own, kind="stable")
+    order = ranking_of(u_own) if order is None else order
     own = u_own[order]
     return _Party(float(batna), float(delay_cost), float(opp_batna), float(opp_delay_cost),
                   strategy, rng, order, own, u_opp[order], -own)
@@ -287,6 +292,7 @@ def negotiate(
     seed: SeedLike = None,
     *,
     tie_tolerance: float = 0.0,
+    ranking: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> NegotiationResult:
     """Run alternating offers for at most ``rounds`` rounds (see the module docstring).
 
@@ -301,6 +307,7 @@ def negotiate(
             is used only for tie-breaking when ``tie_tolerance > 0``.
         tie_tolerance: offers whose opponent-model score is within this of the best are
             treated as ties and one is drawn uniformly.
+        ranking: ``(ranking_of(u_a), ranking_of(u_b))`` when already computed (tournaments reuse it).
 
     >>> x = np.linspace(0.0, 1.0, 5)
     >>> from zopa.negotiate.strategies import TimeDependent
@@ -312,8 +319,10 @@ def negotiate(
     _check_scalars(batna_a, batna_b, rounds, delay_cost_a, delay_cost_b, first, tie_tolerance)
     rng_a, rng_b = _side_generators(seed)
     parties = {
-        "a": _party(ua, ub, batna_a, delay_cost_a, batna_b, delay_cost_b, strategy_a, rng_a),
-        "b": _party(ub, ua, batna_b, delay_cost_b, batna_a, delay_cost_a, strategy_b, rng_b),
+        "a": _party(ua, ub, batna_a, delay_cost_a, batna_b, delay_cost_b, strategy_a, rng_a,
+                    ranking[0] if ranking else None),
+        "b": _party(ub, ua, batna_b, delay_cost_b, batna_a, delay_cost_a, strategy_b, rng_b,
+                    ranking[1] if ranking else None),
     }
     utility = {"a": ua, "b": ub}
     # Own utility of each offer received from the opponent, per side.

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike
 
-from zopa.negotiate.protocol import NegotiationInputError, Side, negotiate
+from zopa.negotiate.protocol import NegotiationInputError, Side, negotiate, ranking_of
 from zopa.negotiate.strategies import Strategy
 
 
@@ -117,6 +117,7 @@ def tournament(
     root = np.random.SeedSequence(seed)
     repetitions = root.spawn(seeds)
     distinct_runs = seeds if tie_tolerance > 0 else 1
+    ranking = (ranking_of(ua), ranking_of(ub))
     rows: list[TournamentRow] = []
     for name_a, strategy_a in strategies.items():
         for name_b, strategy_b in strategies.items():
@@ -124,6 +125,7 @@ def tournament(
                 negotiate(
                     ua, ub, batna_a, batna_b, strategy_a, strategy_b, rounds,
                     delay_cost_a, delay_cost_b, first, repetitions[i], tie_tolerance=tie_tolerance,
+                    ranking=ranking,
                 )
                 for i in range(distinct_runs)
             ]
