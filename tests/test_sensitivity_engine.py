@@ -61,6 +61,16 @@ def test_sobol_per_path_design_runs_in_one_engine_call(scenario):
     assert all(0 <= r["ST"] + r["ST_conf"] for r in rows.values())
 
 
+def test_sobol_rows_share_noise_so_irrelevant_inputs_score_zero(scenario):
+    """Rows of one base sample share revenue shocks and chance events: an input the output does not
+    depend on changes nothing, so its total index is exactly zero despite the noise."""
+    res = run_sobol(scenario, include=["world.agi.asi_lag", "world.exit.revenue_multiple"], n_base=64,
+                    outputs=["value.openai_offer.microsoft"])
+    rows = {r["input"]: r for r in res.to_rows("value.openai_offer.microsoft")}
+    assert rows["world.agi.asi_lag"]["ST"] == pytest.approx(0.0, abs=1e-12)
+    assert rows["world.exit.revenue_multiple"]["ST"] > 0.1
+
+
 def test_identical_beliefs_leave_no_bet(scenario):
     points = run_belief_gap(scenario, "microsoft", fractions=(0.0, 1.0), n_paths=300)
     start, end = points

@@ -27,7 +27,7 @@ class JobSettings:
     sensitivity: bool = False
     sensitivity_paths: int = 2_000
     sensitivity_space_paths: int = 300
-    sobol_base: int = 256
+    sobol_base: int = 1024
     belief_gap_paths: int = 600
 
 

@@ -164,12 +164,13 @@ def value_scenario(
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
     quantiles: Mapping[str, float | np.ndarray] | None = None,
+    noise_paths: np.ndarray | None = None,
 ) -> Valuation:
     """Value packages (default: all) for both parties under both parties' beliefs.
 
     Paths are processed in chunks of ``chunk_size``; results are identical for any chunk size.
-    ``progress(done, total)`` is called after each chunk. ``quantiles`` pins inputs by TOML path (see
-    :class:`~zopa.world.RandomStreams`).
+    ``progress(done, total)`` is called after each chunk. ``quantiles`` pins inputs by TOML path and
+    ``noise_paths`` maps paths onto each other's random noise (see :class:`~zopa.world.RandomStreams`).
     """
     if n_paths < 2:
         raise ValueError(f"n_paths must be at least 2, got {n_paths}")
@@ -190,7 +191,7 @@ def value_scenario(
     for start in range(0, n_paths, chunk_size):
         n = min(chunk_size, n_paths - start)
         rows = slice(start, start + n)
-        streams = RandomStreams(seed, start, n, quantiles or {})
+        streams = RandomStreams(seed, start, n, quantiles or {}, noise_paths)
         for belief in parties:
             draws: dict[tuple[str, int], np.ndarray] = {}
             for state in states:

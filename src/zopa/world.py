@@ -57,12 +57,15 @@ class RandomStreams:
 
     ``quantiles`` pins inputs by key: a number holds the input at that quantile level on every path
     (a one-at-a-time sensitivity), an array of length ``n_paths`` sets it path by path (a designed
-    sample, e.g. Sobol's); each party's belief maps the level through its own quantile function."""
+    sample, e.g. Sobol's); each party's belief maps the level through its own quantile function.
+    ``noise_paths`` (length ``n_paths``) makes path ``i`` draw every other stream as path
+    ``noise_paths[i]`` does, so the rows of a designed sample can share their random noise."""
 
     seed: int
     start: int
     n: int
     quantiles: Mapping[str, float | np.ndarray] = field(default_factory=dict)
+    noise_paths: np.ndarray | None = None
     _cache: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
 
     def _block(self, key: str, block: int, width: int) -> np.ndarray:
@@ -80,10 +83,16 @@ class RandomStreams:
             out = np.clip(out, 1e-12, 1 - 1e-12)
             self._cache[(key, width)] = out
             return out
-        first, last = self.start // BLOCK, (self.start + self.n - 1) // BLOCK
-        blocks = np.concatenate([self._block(key, b, max(width, 1)) for b in range(first, last + 1)])
-        offset = self.start - first * BLOCK
-        out = blocks[offset: offset + self.n]
+        if self.noise_paths is not None:
+            rows = np.asarray(self.noise_paths[self.start: self.start + self.n], dtype=np.int64)
+            needed = np.unique(rows // BLOCK)
+            blocks = np.stack([self._block(key, int(b), max(width, 1)) for b in needed])
+            out = blocks[np.searchsorted(needed, rows // BLOCK), rows % BLOCK]
+        else:
+            first, last = self.start // BLOCK, (self.start + self.n - 1) // BLOCK
+            blocks = np.concatenate([self._block(key, b, max(width, 1)) for b in range(first, last + 1)])
+            offset = self.start - first * BLOCK
+            out = blocks[offset: offset + self.n]
         out = np.clip(out, 1e-12, 1 - 1e-12)
         out = out[:, 0] if width == 0 else out
         self._cache[(key, width)] = out

@@ -33,7 +33,7 @@ def sensitivity(
     space_paths: int = typer.Option(500, "--space-paths", min=0, help="Paths for the deal space (0: skip it)."),
     thin: int = typer.Option(4, "--thin", min=1, help="Keep every n-th value of gridded issues in the deal space."),
     sobol: bool = typer.Option(False, "--sobol/--no-sobol", help="Also compute Sobol' indices (per-path design)."),
-    n_base: int = typer.Option(256, "--n-base", help="Sobol' base sample size (a power of two)."),
+    n_base: int = typer.Option(1024, "--n-base", help="Sobol' base sample size (a power of two)."),
     seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
     list_inputs: bool = typer.Option(False, "--list", help="List the uncertain inputs and exit."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),

@@ -296,17 +296,20 @@ def run_sobol(scenario: Scenario, include: Sequence[str] | None = None, n_base: 
     """Sobol' indices of each package's per-path value over the drawn inputs' quantile levels.
 
     Each Saltelli row is one Monte Carlo path with its inputs set to the row's levels (one vectorised
-    engine run for the whole design); revenue shocks and chance events stay random, so they count as
-    unexplained variance (indices sum to less than one)."""
+    engine run for the whole design). The ``k + 2`` rows built from one base sample share their revenue
+    shocks and chance events (common random numbers), so the estimators compare like with like; that
+    noise still counts as unexplained variance (first-order indices sum to less than one)."""
     from zopa.sensitivity.sobol import uniform_problem, sobol_indices
 
     inputs = uncertain_inputs(scenario, include, drawn_only=True)
     problem = uniform_problem({i.path: (1e-6, 1 - 1e-6) for i in inputs})
     sq = scenario.meta.status_quo
 
+    block = len(inputs) + 2  # SALib's row order: A, AB_1 … AB_k, B for each base sample
+
     def evaluate(levels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         m = len(next(iter(levels.values())))
-        v = value_scenario(scenario, m, seed, quantiles=levels)
+        v = value_scenario(scenario, m, seed, quantiles=levels, noise_paths=np.arange(m) // block)
         out = {}
         for pkg in v.packages:
             for p in v.parties:
