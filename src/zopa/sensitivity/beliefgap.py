@@ -60,7 +60,11 @@ def interpolate_beliefs(
         raise BeliefGapError(f"fractions must be a non-empty 1-D sequence, got shape {t.shape}")
     if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t > 1):
         raise BeliefGapError(f"fractions must lie in [0, 1], got {t.tolist()}")
-    return {name: (1.0 - t) * float(a[name]) + t * float(b[name]) for name in a}
+    out = {}
+    for name in a:  # a few named parameters
+        lo, hi = sorted((float(a[name]), float(b[name])))
+        out[name] = np.clip((1.0 - t) * float(a[name]) + t * float(b[name]), lo, hi)  # no rounding past an end
+    return out
 
 
 @dataclass(frozen=True)
