@@ -76,3 +76,22 @@ def test_basis_equals_direct_valuation(scenario, valued, k):
         gain = estimate(via_basis - pv.batna_paths, None)
         if pv.risk_aversion is None:
             assert pv.gain_se[k] == pytest.approx(gain.se, rel=1e-6)
+
+
+def test_gap_closer_names_the_issue_that_matters():
+    """No ZOPA on a 3 × 2 space: the first issue decides how close a deal gets, the second barely."""
+    from zopa.analysis import DealProblem, IssueSpec, analyze_problem
+
+    choices = np.array([[i, j] for i in range(3) for j in range(2)])
+    u1 = np.array([0.0, 0.1, 1.0, 1.1, 2.0, 2.1])
+    u2 = 3.0 - u1 - np.array([0.0, 0.05] * 3)
+    problem = DealProblem(("a", "b"), ("A", "B"), np.vstack([u1, u2]), batna=(1.9, 1.9), choices=choices,
+                          issues=(IssueSpec("x", "X", ("low", "mid", "high")), IssueSpec("y", "Y", ("no", "yes"))))
+    analysis = analyze_problem(problem)
+    assert not analysis.zopa.exists
+    gap = analysis.gap
+    assert gap.issue == "X" and gap.option == "mid"
+    # shortfalls: (1.9, 1.8, 0.9, 0.85, 0.9, 1.05); X's best option "mid" reaches 0.85, its worst "low" 1.8
+    assert gap.shortfall == pytest.approx(0.85)
+    assert gap.shortfall_after == pytest.approx(1.8)
+    assert any("matters most" in line for line in analysis.verdict())

@@ -94,3 +94,17 @@ def test_sweep_point_is_deterministic():
     assert a == b
     assert c["value.status_quo.microsoft"] > a["value.status_quo.microsoft"]
     assert np.isfinite(list(a.values())).all()
+
+
+def test_named_input_changes_reach_the_deal_space(scenario):
+    """Setting inputs.dilution must change the deal-space templates that use it, too."""
+    changed = with_values(scenario, {"inputs.dilution": 0.0})
+    from zopa.beliefs import Quantity
+
+    template = next(t for t in changed.deal_space.terms if t["id"] == "microsoft_stake")
+    dilution = Quantity.model_validate(template["dilution"])
+    assert dilution.for_party("openai").value == 0.0 and dilution.input == "dilution"
+    pinned = pin(scenario, {"inputs.microsoft_cap": 0.9})
+    revenue = next(t for t in pinned.deal_space.terms if t["id"] == "revenue_share")
+    cap = Quantity.model_validate(revenue["cap"]).for_party("openai").value
+    assert cap == pytest.approx(scenario.inputs["microsoft_cap"].for_party("openai").quantile(0.9))

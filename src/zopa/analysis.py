@@ -118,7 +118,12 @@ class DeadlineBargaining:
 
 @dataclass(frozen=True)
 class GapCloser:
-    """When there is no ZOPA: the closest package and the single-issue change that helps most."""
+    """When there is no ZOPA: the closest package, and the issue whose choice matters most for the gap.
+
+    For each issue, ``m(o)`` is the smallest total shortfall over packages with that issue at option
+    ``o``; the issue with the widest spread ``max m − min m`` is reported, with its best option
+    (``option``) and ``shortfall_after`` = the smallest shortfall left if it were held at its *worst*
+    option instead: how much closing the gap depends on getting that issue right."""
 
     shortfall: float
     package: int
@@ -172,8 +177,9 @@ class Analysis:
                 lines.append(f"{self.near_count:,} packages miss by less than the Monte Carlo noise: the absence of a "
                              "ZOPA is not certain.")
             if self.gap is not None and self.gap.issue is not None:
-                lines.append(f"The single change that comes closest to closing the gap: {self.gap.issue} → "
-                             f"{self.gap.option} (shortfall {self.gap.shortfall_after:,.1f} {unit}).")
+                lines.append(f"The issue that matters most for closing the gap: {self.gap.issue} — at its best option "
+                             f"({self.gap.option}) the gap is {self.gap.shortfall:,.1f} {unit}; held at its worst option "
+                             f"it is at least {self.gap.shortfall_after:,.1f}.")
         nash = self.solutions.get("nash")
         if nash is not None:
             lines.append(
@@ -234,17 +240,17 @@ def _gap_closer(problem: DealProblem, zopa: ZopaSummary) -> GapCloser | None:
     shortfall = np.maximum(d1 - u1, 0.0) + np.maximum(d2 - u2, 0.0)
     if problem.choices is None:
         return GapCloser(float(zopa.shortfall), k, problem.describe(k), None, None, None)
-    differs = problem.choices != problem.choices[k]
-    one_change = differs.sum(axis=1) == 1
     best_issue = best_option = None
     best_after = None
-    candidates = np.flatnonzero(one_change)
-    if candidates.size and shortfall[candidates].min() < shortfall[k]:
-        j = candidates[np.argmin(shortfall[candidates])]
-        issue_pos = int(np.flatnonzero(differs[j])[0])
-        issue = problem.issues[issue_pos]
-        best_issue, best_option = issue.label or issue.id, issue.options[int(problem.choices[j, issue_pos])]
-        best_after = float(shortfall[j])
+    widest = 0.0
+    for pos, issue in enumerate(problem.issues):  # a few issues, vectorised over packages
+        per_option = np.full(len(issue.options), np.inf)
+        np.minimum.at(per_option, problem.choices[:, pos], shortfall)
+        finite = per_option[np.isfinite(per_option)]
+        if finite.size > 1 and finite.max() - finite.min() > widest:
+            widest = float(finite.max() - finite.min())
+            best_issue, best_option = issue.label or issue.id, issue.options[int(np.argmin(per_option))]
+            best_after = float(finite.max())
     return GapCloser(float(zopa.shortfall), k, problem.describe(k), best_issue, best_option, best_after)
 
 

@@ -111,8 +111,8 @@ def zopa_table(a: "Analysis") -> Table:
     else:
         table.add_row("ZOPA", f"[red]no[/]: the closest package misses by {z.shortfall:,.1f}")
         if a.gap is not None and a.gap.issue is not None:
-            table.add_row("  closest single change", f"{a.gap.issue} → {a.gap.option} "
-                                                      f"(shortfall {a.gap.shortfall_after:,.1f})")
+            table.add_row("  issue that matters most", f"{a.gap.issue}: best {a.gap.option} "
+                                                         f"(at its worst option the gap is {a.gap.shortfall_after:,.1f})")
     if a.near_count:
         table.add_row(f"  missing by less than {NOISE_Z:g} SE", f"{a.near_count:,}")
     table.add_row("existence within noise", "[yellow]yes[/]" if a.existence_within_noise else "no")

@@ -123,8 +123,8 @@ def replace_quantity(scenario: Scenario, path: str, make: Callable[[dict[str, An
 
         def walk(node: Any) -> Any:
             if isinstance(node, dict):
-                if node.get("input") == name and ("shared" in node or "by_party" in node):
-                    return rebuilt(node)
+                if node.get("input") == name:  # a use: re-expanded from the new [inputs] entry on validation
+                    return {"input": name}
                 return {k: walk(v) for k, v in node.items()}
             if isinstance(node, list):
                 return [walk(v) for v in node]
