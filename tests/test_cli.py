@@ -110,3 +110,14 @@ def test_sweep_vary_and_bad_path(tmp_path):
     assert bad.exit_code == 2 and "world.revenue.initial" in bad.output
     none = invoke("sweep")
     assert none.exit_code == 2
+
+
+def test_scenario_without_deal_space_is_analysed_over_its_packages(tmp_path):
+    scenario = tmp_path / "deal.toml"
+    assert invoke("new", str(scenario)).exit_code == 0
+    result = invoke("analyze", str(scenario), "--paths", "2000")
+    assert result.exit_code == 0, result.output
+    assert "ZOPA" in result.output and "Renewal" in result.output
+    run = invoke("run", str(scenario), "--paths", "1000", "-o", str(tmp_path / "out"), "--no-breakdown")
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "out" / "report.html").is_file()

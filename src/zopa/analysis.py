@@ -31,6 +31,7 @@ from zopa.bargain import (
     zopa_mask,
 )
 from zopa.bargain.region import ZopaSummary
+from zopa.numbers import num, pm
 
 #: Gains smaller than this many standard errors are reported as within noise.
 NOISE_Z = 2.0
@@ -60,6 +61,7 @@ class DealProblem:
     choices: np.ndarray | None = None  # (K, n_issues) option index per package
     issues: tuple[IssueSpec, ...] = ()
     unit: str = "USD bn"
+    labels: tuple[str, ...] = ()  # package names, when packages are named rather than built from issues
 
     @property
     def n_packages(self) -> int:
@@ -67,7 +69,7 @@ class DealProblem:
 
     def describe(self, k: int) -> dict[str, str]:
         if self.choices is None:
-            return {"package": str(k)}
+            return {"package": self.labels[k] if k < len(self.labels) else str(k)}
         return {i.label or i.id: i.options[int(j)] for i, j in zip(self.issues, self.choices[k])}
 
 
@@ -164,28 +166,28 @@ class Analysis:
                                     if self.problem.gain_se is not None else ".")
             )
             lines.append(
-                f"Its width: up to {self.zopa.width_1:,.1f} {unit} of gain for {p.names[0]} and up to "
-                f"{self.zopa.width_2:,.1f} {unit} for {p.names[1]}."
+                f"Its width: up to {num(self.zopa.width_1)} {unit} of gain for {p.names[0]} and up to "
+                f"{num(self.zopa.width_2)} {unit} for {p.names[1]}."
             )
             if self.existence_within_noise:
                 lines.append("But no package clears both BATNAs by more than the Monte Carlo noise: "
                              "run more paths before concluding that a deal is possible.")
         else:
             lines.append(f"No ZOPA: no package is at least as good as walking away for both sides; the closest misses "
-                         f"by {self.zopa.shortfall:,.1f} {unit} in total.")
+                         f"by {num(self.zopa.shortfall)} {unit} in total.")
             if self.existence_within_noise:
                 lines.append(f"{self.near_count:,} packages miss by less than the Monte Carlo noise: the absence of a "
                              "ZOPA is not certain.")
             if self.gap is not None and self.gap.issue is not None:
                 lines.append(f"The issue that matters most for closing the gap: {self.gap.issue} — at its best option "
-                             f"({self.gap.option}) the gap is {self.gap.shortfall:,.1f} {unit}; held at its worst option "
-                             f"it is at least {self.gap.shortfall_after:,.1f}.")
+                             f"({self.gap.option}) the gap is {num(self.gap.shortfall)} {unit}; held at its worst option "
+                             f"it is at least {num(self.gap.shortfall_after)}.")
         nash = self.solutions.get("nash")
         if nash is not None:
             lines.append(
                 f"Nash bargaining predicts: {', '.join(f'{k}: {v}' for k, v in nash.choices.items())} — "
-                f"{p.names[0]} gains {nash.gain[0]:+,.1f} ± {nash.gain_se[0]:,.1f}, {p.names[1]} gains "
-                f"{nash.gain[1]:+,.1f} ± {nash.gain_se[1]:,.1f} {unit} over walking away."
+                f"{p.names[0]} gains {pm(nash.gain[0], nash.gain_se[0], signed=True)}, {p.names[1]} gains "
+                f"{pm(nash.gain[1], nash.gain_se[1], signed=True)} {unit} over walking away."
             )
         return lines + list(self.notes)
 
@@ -328,11 +330,48 @@ def problem_from_space(space_valuation: Any) -> DealProblem:
     )
 
 
+def problem_from_packages(valuation: Any) -> DealProblem:
+    """A :class:`DealProblem` over a scenario's named packages (for scenarios without a deal space):
+    the status quo is the BATNA, the other packages are the options."""
+    s = valuation.scenario
+    p1, p2 = s.party_ids
+    sq = s.meta.status_quo
+    packages = [p for p in valuation.packages if p != sq]
+    if not packages:
+        raise ValueError("the scenario has only the status quo: add packages or a [deal_space] to analyse")
+    est = {p: [valuation.estimate(pkg, p) for pkg in packages] for p in (p1, p2)}
+    gains = {p: [valuation.difference(p, pkg, sq) for pkg in packages] for p in (p1, p2)}
+    batna = {p: valuation.estimate(sq, p) for p in (p1, p2)}
+
+    def gse(d: Any) -> float:
+        return d.ce_se if d.ce_se is not None else d.se
+
+    return DealProblem(
+        parties=(p1, p2), names=(s.parties[p1].name, s.parties[p2].name),
+        utility=np.array([[e.value for e in est[p]] for p in (p1, p2)]),
+        batna=(batna[p1].value, batna[p2].value), batna_label=(sq, sq),
+        utility_se=np.array([[e.value_se for e in est[p]] for p in (p1, p2)]),
+        gain_se=np.array([[gse(d) for d in gains[p]] for p in (p1, p2)]),
+        batna_se=(batna[p1].value_se, batna[p2].value_se),
+        labels=tuple(s.packages[pkg].label for pkg in packages),
+    )
+
+
 def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
                      progress: Callable[[int, int], None] | None = None) -> tuple[Analysis, Any]:
-    """Value the scenario's deal space and analyse it; returns the analysis and the space valuation."""
+    """Value the scenario's deal space and analyse it; returns the analysis and the space valuation.
+    Without a deal space, the named packages are the options (and the valuation is returned)."""
     from zopa.basis import value_space
 
+    if scenario.deal_space is None:
+        from zopa.value import value_scenario
+
+        valuation = value_scenario(scenario, n_paths, seed, progress=progress)
+        problem = problem_from_packages(valuation)
+        first = analyze_problem(problem)
+        util = first.solutions.get("utilitarian")
+        deadline = deadline_bargaining(scenario, sum(util.gain) if util is not None else 0.0)
+        return (analyze_problem(problem, deadline) if deadline else first), None
     sv = value_space(scenario, n_paths, seed, progress=progress)
     problem = problem_from_space(sv)
     first = analyze_problem(problem)

@@ -81,7 +81,7 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
     valuation = value_scenario(scenario, settings.paths, settings.seed, progress=tick("valuing packages"))
     timings["valuation"] = time.perf_counter() - start
     result = JobResult(scenario, settings, valuation, timings=timings)
-    if scenario.deal_space is not None and settings.space_paths > 0:
+    if settings.space_paths > 0 and (scenario.deal_space is not None or len(scenario.packages) > 1):
         from zopa.analysis import analyze_scenario
 
         start = time.perf_counter()

@@ -10,6 +10,7 @@ from zopa.negotiate.scenario import ScenarioNegotiation
 from zopa.negotiate.tournament import TournamentTable
 from zopa.threats.game import Chance, Decision, Terminal
 from zopa.threats.scenario import ThreatAnalysis
+from zopa.numbers import num, pm
 
 
 def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
@@ -33,7 +34,7 @@ def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
         if len(changed) > max_terms:
             shown += f"; +{len(changed) - max_terms} more"
         previous = terms
-        table.add_row(str(row["round"]), row["date"], row["proposer"], f"{row['u_a']:,.1f}", f"{row['u_b']:,.1f}",
+        table.add_row(str(row["round"]), row["date"], row["proposer"], f"{num(row['u_a'])}", f"{num(row['u_b'])}",
                       shown or "(same)", "yes" if row["accepted"] else "")
     return table
 
@@ -44,9 +45,9 @@ def negotiation_summary(n: ScenarioNegotiation) -> list[str]:
     start = f" from {n.calendar.dates[0]}" if n.calendar.dates else ""
     lines = [f"{n.calendar.rounds} rounds{start} (every round costs {names[0]} "
              f"{n.calendar.delay_cost[0]:,.2f} and {names[1]} {n.calendar.delay_cost[1]:,.2f} in value units)."]
-    lines.append(f"Final values net of delay: {names[0]} {r.value_a:,.1f} (BATNA {r.batna_a:,.1f}), "
-                 f"{names[1]} {r.value_b:,.1f} (BATNA {r.batna_b:,.1f}); distance to the Nash point "
-                 f"{r.distance_to_nash:,.1f}.")
+    lines.append(f"Final values net of delay: {names[0]} {num(r.value_a)} (BATNA {num(r.batna_a)}), "
+                 f"{names[1]} {num(r.value_b)} (BATNA {num(r.batna_b)}); distance to the Nash point "
+                 f"{num(r.distance_to_nash)}.")
     return lines
 
 
@@ -71,9 +72,9 @@ def tournament_rich(table: TournamentTable, names: tuple[str, str]) -> Table:
         out.add_column(col, justify="right" if col not in ("a", "b") else "left")
     for row in table.to_rows():
         out.add_row(row["strategy_a"], row["strategy_b"], f"{row['agreement_rate']:.0%}",
-                    f"{row['mean_value_a']:,.1f} ± {row['mean_value_a_se']:,.1f}",
-                    f"{row['mean_value_b']:,.1f} ± {row['mean_value_b_se']:,.1f}",
-                    f"{row['mean_joint_value']:,.1f}", f"{row['mean_distance_to_nash']:,.1f}")
+                    f"{pm(row['mean_value_a'], row['mean_value_a_se'])}",
+                    f"{pm(row['mean_value_b'], row['mean_value_b_se'])}",
+                    f"{num(row['mean_joint_value'])}", f"{num(row['mean_distance_to_nash'])}")
     return out
 
 
@@ -92,17 +93,17 @@ def threats_table(t: ThreatAnalysis, names: dict[str, str] | None = None) -> Tab
             note = (note + "; " if note else "") + "off the equilibrium path"
         table.add_row((names or {}).get(c.player, c.player), threat_label(c), "yes" if c.credible else "no",
                       "" if c.credible else c.chosen,
-                      "" if c.credible else f"{c.shortfall:,.1f} ± {c.shortfall_se:,.1f}", note)
+                      "" if c.credible else f"{pm(c.shortfall, c.shortfall_se)}", note)
     return table
 
 
 def threats_summary(t: ThreatAnalysis, names: dict[str, str]) -> list[str]:
     s = t.solution
     lines = [f"Subgame-perfect play: {' → '.join(s.path)}; values "
-             + ", ".join(f"{names[p]} {v:,.1f} ± {s.value_se[p]:,.1f}" for p, v in s.value.items()) + "."]
+             + ", ".join(f"{names[p]} {pm(v, s.value_se[p])}" for p, v in s.value.items()) + "."]
     d = t.disagreement
     lines.append("If bargaining fails and threats play out, the disagreement point becomes "
-                 + ", ".join(f"{names[p]} {v:,.1f}" for p, v in d.value.items())
+                 + ", ".join(f"{names[p]} {num(v)}" for p, v in d.value.items())
                  + f" (play: {' → '.join(d.path)}).")
     return lines
 
@@ -111,7 +112,7 @@ def tree_text(node: Any, indent: str = "", label: str = "") -> list[str]:
     """An indented drawing of a game tree (for terminals and the report)."""
     head = f"{indent}{label + ': ' if label else ''}"
     if isinstance(node, Terminal):
-        pay = ", ".join(f"{p} {v:,.1f}" for p, v in node.payoffs.items())
+        pay = ", ".join(f"{p} {num(v)}" for p, v in node.payoffs.items())
         return [f"{head}[{node.label}] ({pay})"]
     if isinstance(node, Chance):
         lines = [f"{head}chance: {node.label}"]

@@ -15,15 +15,11 @@ from zopa.report.analysis_data import option_shares
 from zopa.report.charts import PARTY_COLORS, differing_quantities, iter_quantities
 from zopa.scenario.schema import Scenario
 from zopa.value import Estimate, Valuation
+from zopa.numbers import num, pm
 
 
 def esc(x: Any) -> str:
     return html.escape(str(x), quote=True)
-
-
-def pm(value: float, se: float, signed: bool = False) -> str:
-    """``value ± se`` with one decimal (a sign when ``signed``)."""
-    return f"{value:+,.1f} ± {se:,.1f}" if signed else f"{value:,.1f} ± {se:,.1f}"
 
 
 def gain_html(value: float, se: float) -> str:
@@ -75,7 +71,7 @@ def key_figures(scenario: Scenario, analysis: Analysis) -> str:
                       f"largest gain over walking away, {esc(p.unit)}: {esc(p.names[0])} / {esc(p.names[1])}"))
     else:
         cards.append(("Is there a ZOPA?", '<span class="big neg">No</span>',
-                      f"the closest package misses by {z.shortfall:,.1f} {esc(p.unit)} in total"
+                      f"the closest package misses by {num(z.shortfall)} {esc(p.unit)} in total"
                       + ("; within noise" if analysis.existence_within_noise else "")))
     nash = analysis.solutions.get("nash")
     if nash is not None:

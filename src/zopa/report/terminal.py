@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zopa.value import Estimate, Valuation
+from zopa.numbers import num, pm
 
 if TYPE_CHECKING:
     from zopa.analysis import Analysis
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 def fmt(e: Estimate, use_ce: bool = True) -> str:
     """``value ± se``; the certainty equivalent when the party is risk averse and ``use_ce``."""
     if use_ce and e.ce is not None:
-        return f"{e.ce:,.1f} ± {e.ce_se:,.1f} CE"
-    return f"{e.mean:,.1f} ± {e.se:,.1f}"
+        return f"{pm(e.ce, e.ce_se)} CE"
+    return f"{pm(e.mean, e.se)}"
 
 
 def valuation_table(v: Valuation) -> Table:
@@ -46,7 +47,7 @@ def gain_cell(d: Estimate) -> str:
     assert se is not None and value is not None
     style = "green" if value > 2 * se else "red" if value < -2 * se else "yellow"
     note = "" if abs(value) > 2 * se else " noise"
-    return f"[{style}]{value:+,.1f} ± {se:,.1f}{note}[/]"
+    return f"[{style}]{pm(value, se, signed=True)}{note}[/]"
 
 
 def beliefs_table(v: Valuation) -> Table:
@@ -77,7 +78,7 @@ def breakdown_table(v: Valuation, package: str) -> Table:
     per_party = {p: v.term_estimates(package, p) for p in v.parties}
     for term in per_party[v.parties[0]]:
         cells = [per_party[p][term] for p in v.parties]
-        table.add_row(v.term_labels.get(term, term), *[f"{c.mean:+,.1f} ± {c.se:,.1f}" for c in cells])
+        table.add_row(v.term_labels.get(term, term), *[f"{pm(c.mean, c.se, signed=True)}" for c in cells])
     return table
 
 
@@ -101,18 +102,18 @@ def zopa_table(a: "Analysis") -> Table:
     table.add_column("", style="bold")
     table.add_column("value", justify="right")
     for name, d, se, label in zip(p.names, p.batna, p.batna_se, p.batna_label):
-        table.add_row(f"{name}'s BATNA ({label})", f"{d:,.1f} ± {se:,.1f}")
+        table.add_row(f"{name}'s BATNA ({label})", f"{pm(d, se)}")
     if z.exists:
         table.add_row("ZOPA", f"[green]yes[/]: {z.count:,} packages ({z.count / max(p.n_packages, 1):.0%})")
         table.add_row(f"  by more than {NOISE_Z:g} SE", f"{a.robust_count:,}")
-        table.add_row(f"  width for {p.names[0]}", f"{z.width_1:,.1f}")
-        table.add_row(f"  width for {p.names[1]}", f"{z.width_2:,.1f}")
+        table.add_row(f"  width for {p.names[0]}", f"{num(z.width_1)}")
+        table.add_row(f"  width for {p.names[1]}", f"{num(z.width_2)}")
         table.add_row("  area", f"{z.area:,.0f} ({p.unit})²")
     else:
-        table.add_row("ZOPA", f"[red]no[/]: the closest package misses by {z.shortfall:,.1f}")
+        table.add_row("ZOPA", f"[red]no[/]: the closest package misses by {num(z.shortfall)}")
         if a.gap is not None and a.gap.issue is not None:
             table.add_row("  issue that matters most", f"{a.gap.issue}: best {a.gap.option} "
-                                                         f"(at its worst option the gap is {a.gap.shortfall_after:,.1f})")
+                                                         f"(at its worst option the gap is {num(a.gap.shortfall_after)})")
     if a.near_count:
         table.add_row(f"  missing by less than {NOISE_Z:g} SE", f"{a.near_count:,}")
     table.add_row("existence within noise", "[yellow]yes[/]" if a.existence_within_noise else "no")
@@ -139,7 +140,7 @@ def solutions_table(a: "Analysis") -> Table:
         differing = {k: v for k, v in point.choices.items() if k not in shared or len(points) <= 1}
         row = [point.name, "; ".join(f"{k}: {v}" for k, v in differing.items()) or "—"]
         for i in range(2):
-            row += [f"{point.utility[i]:,.1f} ± {point.utility_se[i]:,.1f}",
+            row += [f"{pm(point.utility[i], point.utility_se[i])}",
                     gain_cell(Estimate(point.gain[i], point.gain_se[i], 0.0, 0.0, 0.0))]
         row.append("[yellow]within noise[/]" if point.within_noise else "")
         table.add_row(*row)
