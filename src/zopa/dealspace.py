@@ -19,7 +19,7 @@ import copy
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
@@ -59,6 +59,7 @@ class Issue(BaseModel):
     values: list[float | str] | None = None
     range: GridRange | None = None
     labels: list[str] | None = None
+    display: Literal["number", "percent"] = Field("number", description="how numeric options are shown")
     source: str | None = None
     terms: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
@@ -83,7 +84,9 @@ class Issue(BaseModel):
         if self.labels is not None:
             return self.labels[i]
         v = self.options[i]
-        return f"{v:g}" if isinstance(v, float) else str(v)
+        if isinstance(v, float):
+            return f"{v:.0%}" if self.display == "percent" else f"{v:g}"
+        return str(v)
 
 
 class DealSpace(BaseModel):
