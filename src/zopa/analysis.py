@@ -44,6 +44,7 @@ class IssueSpec:
     id: str
     label: str
     options: tuple[str, ...]
+    ordered: bool = False  # a gridded range: its first and last options are the edges of what was explored
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class Analysis:
         lines = []
         if self.zopa.exists:
             lines.append(
-                f"A ZOPA exists: {self.zopa.count:,} of {p.n_packages:,} packages leave both sides better off than "
+                f"A ZOPA exists: {self.zopa.count:,} of {p.n_packages:,} packages{' of the deal space' if p.choices is not None else ''} leave both sides better off than "
                 f"walking away" + (f" ({self.robust_count:,} by more than {NOISE_Z:g} standard errors)."
                                     if self.problem.gain_se is not None else ".")
             )
@@ -173,7 +174,8 @@ class Analysis:
                 lines.append("But no package clears both BATNAs by more than the Monte Carlo noise: "
                              "run more paths before concluding that a deal is possible.")
         else:
-            lines.append(f"No ZOPA: no package is at least as good as walking away for both sides; the closest misses "
+            scope = "package of the deal space" if self.problem.choices is not None else "named package"
+            lines.append(f"No ZOPA: no {scope} is at least as good as walking away for both sides; the closest misses "
                          f"by {num(self.zopa.shortfall)} {unit} in total.")
             if self.existence_within_noise:
                 lines.append(f"{self.near_count:,} packages miss by less than the Monte Carlo noise: the absence of a "
@@ -211,7 +213,28 @@ def analyze_problem(problem: DealProblem, deadline: DeadlineBargaining | None = 
     solutions = {key: (None if k is None else _point(problem, names.get(key, key), k)) for key, k in indices.items()}
     ranges = _issue_ranges(problem, in_zopa)
     gap = None if zopa.exists else _gap_closer(problem, zopa)
-    return Analysis(problem, zopa, robust, near, solutions, pareto_frontier(u1, u2), ranges, deadline, gap)
+    return Analysis(problem, zopa, robust, near, solutions, pareto_frontier(u1, u2), ranges, deadline, gap,
+                    _edge_notes(problem, solutions))
+
+
+def _edge_notes(problem: DealProblem, solutions: dict[str, SolutionPoint | None]) -> tuple[str, ...]:
+    """Warn when a solution sits at the end of a gridded range: the answer may lie beyond it."""
+    notes = []
+    if problem.choices is None:
+        return ()
+    for key in ("nash", "weighted_nash"):
+        point = solutions.get(key)
+        if point is None:
+            continue
+        for pos, issue in enumerate(problem.issues):
+            if not issue.ordered:
+                continue
+            j = int(problem.choices[point.package, pos])
+            if j in (0, len(issue.options) - 1):
+                end = "lower" if j == 0 else "upper"
+                notes.append(f"The {point.name} solution puts {issue.label or issue.id} at the {end} end of the range "
+                             f"explored ({issue.options[j]}); the settlement may lie beyond it — widen the range to see.")
+    return tuple(notes)
 
 
 def _point(problem: DealProblem, name: str, k: int) -> SolutionPoint:
@@ -319,7 +342,8 @@ def problem_from_space(space_valuation: Any) -> DealProblem:
     pv1, pv2 = space_valuation.parties[p1], space_valuation.parties[p2]
     ex = space_valuation.space
     issues = tuple(IssueSpec(i, ex.space.issues[i].label or i,
-                             tuple(ex.space.issues[i].option_label(j) for j in range(len(ex.space.issues[i].options))))
+                             tuple(ex.space.issues[i].option_label(j) for j in range(len(ex.space.issues[i].options))),
+                             ordered=ex.space.issues[i].range is not None)
                    for i in ex.issue_ids)
     return DealProblem(
         parties=(p1, p2), names=(s.parties[p1].name, s.parties[p2].name),

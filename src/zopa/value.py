@@ -40,6 +40,8 @@ class Estimate:
     ce_se: float | None = None
 
     def __str__(self) -> str:
+        if self.ce is not None and self.ce_se is not None:
+            return f"{self.ce:,.2f} ± {self.ce_se:,.2f} (certainty equivalent; mean {self.mean:,.2f} ± {self.se:,.2f})"
         return f"{self.mean:,.2f} ± {self.se:,.2f}"
 
     @property
@@ -110,11 +112,15 @@ class Valuation:
     values: dict[tuple[str, str, str], np.ndarray]
     terms: dict[tuple[str, str, str], dict[str, np.ndarray]]
     seconds: float = 0.0
-    term_labels: dict[str, str] = field(default_factory=dict)
+    term_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # package → term → label
 
     @property
     def parties(self) -> list[str]:
         return self.scenario.party_ids
+
+    def term_label(self, package: str, term: str) -> str:
+        """The label a package gives one of its terms (as written in the scenario)."""
+        return self.term_labels.get(package, {}).get(term, term)
 
     def risk_aversion(self, party: str) -> float | None:
         ra = self.scenario.parties[party].risk_aversion
@@ -156,6 +162,17 @@ def _ce_weights(samples: np.ndarray, risk_aversion: float) -> np.ndarray:
     return np.exp(-risk_aversion * (x - certainty_equivalent(x, risk_aversion)))
 
 
+def term_labels_of(terms: list[TermBase]) -> dict[str, str]:
+    """Breakdown names (combinator members as ``cap.member``) → labels, for one package's terms."""
+    out: dict[str, str] = {}
+    for term in terms:
+        if isinstance(term, Capped):
+            out.update({f"{term.id}.{m.id}": m.label or m.id for m in term.members})
+        else:
+            out[term.id] = term.label or term.id
+    return out
+
+
 def value_scenario(
     scenario: Scenario,
     n_paths: int = DEFAULT_PATHS,
@@ -186,7 +203,7 @@ def value_scenario(
     keys = [(pkg, party, belief) for pkg in packages for party in parties for belief in parties]
     values = {k: np.empty(n_paths) for k in keys}
     terms: dict[tuple[str, str, str], dict[str, np.ndarray]] = {k: {} for k in keys}
-    labels: dict[str, str] = {}
+    labels = {pkg: term_labels_of(resolved[pkg]) for pkg in packages}
     times = scenario.time.times
     for start in range(0, n_paths, chunk_size):
         n = min(chunk_size, n_paths - start)
@@ -210,7 +227,6 @@ def value_scenario(
                         if cache_key not in valued:
                             valued[cache_key] = {}
                             for name, (part, flows) in term_parts(term, ctx).items():
-                                labels.setdefault(name, part.label or name)
                                 valued[cache_key][name] = {
                                     party: party_value(part, flows, party, times, rates[party]) for party in parties
                                 }

@@ -20,6 +20,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(width=None if sys.stdout.isatty() else 140)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from zopa import __version__
+
+        console.print(f"zopa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """War-game a deal renegotiation: value the terms, find the ZOPA, predict the settlement."""
 err_console = Console(stderr=True)
 
 SCENARIO_HELP = "Scenario TOML file or built-in name (default: the built-in OpenAI–Microsoft case)."

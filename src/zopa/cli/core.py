@@ -34,6 +34,23 @@ def job_with_progress(scenario: Any, settings: Any) -> Any:
         return run_job(scenario, settings, progress)
 
 
+def mutual_gains(valuation: Any) -> list[str]:
+    """Named packages that beat the status quo for both sides by more than two standard errors."""
+    s = valuation.scenario
+    sq = s.meta.status_quo
+    out = []
+    for pkg in valuation.packages:
+        if pkg == sq:
+            continue
+        gains = [valuation.difference(p, pkg, sq) for p in valuation.parties]
+        values = [(g.ce if g.ce is not None else g.mean, g.ce_se if g.ce_se is not None else g.se) for g in gains]
+        if all(v > 2 * se for v, se in values):
+            out.append(f"Note: the named package '{s.packages[pkg].label}' beats the status quo for both sides ("
+                       + ", ".join(f"{s.parties[p].name} {v:+.3g} ± {se:.2g}" for p, (v, se) in zip(valuation.parties, values))
+                       + "), though no package of the deal space does.")
+    return out
+
+
 def scenario_source(scenario: Optional[str]) -> Path:
     from zopa.scenario import builtin_path, builtin_scenarios
 
@@ -68,6 +85,9 @@ def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], 
     print_valuation(result.valuation, console, breakdown)
     if result.analysis is not None:
         print_analysis(result.analysis, console)
+        if not result.analysis.zopa.exists:
+            for line in mutual_gains(result.valuation):
+                console.print(line)
     if result.negotiation is not None:
         for line in negotiation_summary(result.negotiation):
             console.print(line)

@@ -185,7 +185,7 @@ def waterfall_figure(v: Valuation, package: str) -> go.Figure:
         # terms that move nothing to this party (e.g. the other side's own equity) are left out
         terms = {t: e for t, e in v.term_estimates(package, party).items() if e.mean != 0.0 or e.se > 0.0}
         total = v.estimate(package, party)
-        names = [wrap(v.term_labels.get(t, t), 30) for t in terms] + ["<b>total (mean)</b>"]
+        names = [wrap(v.term_label(package, t), 30) for t in terms] + ["<b>total (mean)</b>"]
         values = [e.mean for e in terms.values()] + [total.mean]
         ses = [e.se for e in terms.values()] + [total.se]
         fig.add_trace(go.Waterfall(

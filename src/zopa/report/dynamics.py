@@ -42,12 +42,20 @@ def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
 def negotiation_summary(n: ScenarioNegotiation) -> list[str]:
     r = n.result
     names = n.problem.names
+    unit = n.problem.unit
     start = f" from {n.calendar.dates[0]}" if n.calendar.dates else ""
-    lines = [f"{n.calendar.rounds} rounds{start} (every round costs {names[0]} "
-             f"{n.calendar.delay_cost[0]:,.2f} and {names[1]} {n.calendar.delay_cost[1]:,.2f} in value units)."]
+    rounds = f"{n.calendar.rounds} round{'s' if n.calendar.rounds != 1 else ''}"
+    lines = [f"Negotiation: {names[0]} plays {n.strategies[0]}, {names[1]} plays {n.strategies[1]}; {rounds}{start} "
+             f"(a round of delay costs {names[0]} {num(n.calendar.delay_cost[0])} and {names[1]} "
+             f"{num(n.calendar.delay_cost[1])} {unit})."]
+    if r.agreement and r.package is not None:
+        terms = "; ".join(f"{k}: {v}" for k, v in n.problem.describe(r.package).items())
+        lines.append(f"Agreement in round {r.round}: {terms}.")
+    else:
+        lines.append(f"No agreement ({r.ending}): both sides fall back on their BATNAs.")
     lines.append(f"Final values net of delay: {names[0]} {num(r.value_a)} (BATNA {num(r.batna_a)}), "
-                 f"{names[1]} {num(r.value_b)} (BATNA {num(r.batna_b)}); distance to the Nash point "
-                 f"{num(r.distance_to_nash)}.")
+                 f"{names[1]} {num(r.value_b)} (BATNA {num(r.batna_b)}) {unit}; distance to the Nash point "
+                 f"{num(r.distance_to_nash)} {unit}.")
     return lines
 
 
@@ -67,7 +75,8 @@ def negotiation_dict(n: ScenarioNegotiation) -> dict[str, Any]:
 
 
 def tournament_rich(table: TournamentTable, names: tuple[str, str]) -> Table:
-    out = Table(title=f"Tournament: {names[0]}'s strategy (rows) vs {names[1]}'s (columns) over seeds; mean ± SE")
+    out = Table(title=f"Tournament: {names[0]} plays strategy a, {names[1]} strategy b; mean ± standard error over "
+                      "seeds (random tie-breaking), values on the deal space's utilities")
     for col in ("a", "b", "agreement", f"{names[0]}", f"{names[1]}", "joint", "distance to Nash"):
         out.add_column(col, justify="right" if col not in ("a", "b") else "left")
     for row in table.to_rows():
@@ -102,7 +111,8 @@ def threats_summary(t: ThreatAnalysis, names: dict[str, str]) -> list[str]:
     lines = [f"Subgame-perfect play: {' → '.join(s.path)}; values "
              + ", ".join(f"{names[p]} {pm(v, s.value_se[p])}" for p, v in s.value.items()) + "."]
     d = t.disagreement
-    lines.append("If bargaining fails and threats play out, the disagreement point becomes "
+    lines.append("A second game, with the baseline deal off the table (bargaining has failed and threats play out), "
+                 "gives the threat-adjusted disagreement point: "
                  + ", ".join(f"{names[p]} {num(v)}" for p, v in d.value.items())
                  + f" (play: {' → '.join(d.path)}).")
     return lines

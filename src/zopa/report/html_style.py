@@ -11,6 +11,7 @@ body { margin:0; color:var(--ink); background:var(--bg); line-height:1.5;
 header { background: var(--accent); color: #f8fafc; padding: 28px 0 0; }
 header h1 { margin: 4px 0 10px; font-size: 28px; line-height: 1.2; }
 .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 12px; color: #94a3b8; }
+pre.tree { overflow-x: auto; max-width: 100%; font-size: 12px; line-height: 1.45; background: #f8fafc; padding: 12px; border-radius: 8px; }
 .lede { max-width: 900px; color: #cbd5e1; margin: 0 0 18px; white-space: pre-line; }
 nav { display:flex; flex-wrap:wrap; gap:4px; padding-bottom: 0; }
 nav a { color:#e2e8f0; text-decoration:none; padding:8px 12px; border-radius:6px 6px 0 0; font-size:14px; }

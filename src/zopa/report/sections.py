@@ -76,7 +76,17 @@ def tornado_section(result: Any, outputs: Sequence[str]) -> tuple[str, list[Any]
     intro = ("<p>Each bar moves one input from its 10% to its 90% quantile (each side's own quantiles where beliefs "
              "differ), every other input staying uncertain as in the scenario; bars are sorted by how far the output "
              "moves. Faded bars are within Monte Carlo noise.</p>")
-    return "What the answer hinges on: one input at a time", [intro, *[tornado_figure(result, o) for o in outputs]]
+    figures = []
+    for o in outputs:
+        fig = tornado_figure(result, o)
+        rows = len(result.to_rows(o))
+        fig.update_layout(height=max(420, 24 * rows + 160), margin=dict(l=360))
+        fig.update_yaxes(automargin=True, dtick=1)
+        fig.update_xaxes(title=f"{o} (USD bn)")
+        figures.append(fig)
+    intro += ("<p><small>These runs use fewer paths and a thinned deal-space grid than the headline figures, so "
+              "their base values differ slightly from those above; the swings are what matter.</small></p>")
+    return "What the answer hinges on: one input at a time", [intro, *figures]
 
 
 def sobol_section(result: Any) -> tuple[str, list[Any]]:
@@ -85,7 +95,13 @@ def sobol_section(result: Any) -> tuple[str, list[Any]]:
     intro = ("<p>Sobol' indices split the variance of a package's value across paths among the inputs: the "
              "first-order index is the share an input explains alone, the total index includes its interactions. "
              "Revenue shocks and chance events remain random, so the indices sum to less than one.</p>")
-    return "Global sensitivity (Sobol')", [intro, *[sobol_figure(result, o) for o in result.outputs]]
+    figures = []
+    for o in result.outputs:
+        fig = sobol_figure(result, o)
+        fig.update_layout(height=620, margin=dict(b=260))
+        fig.update_xaxes(automargin=True, tickangle=-60)
+        figures.append(fig)
+    return "Global sensitivity (Sobol')", [intro, *figures]
 
 
 def belief_gap_section(points: Sequence[Any], names: tuple[str, str], mover: str) -> tuple[str, list[Any]]:

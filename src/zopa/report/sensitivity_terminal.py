@@ -34,12 +34,15 @@ def sobol_table(result: Any, output: str, top: int = 15) -> Table:
 
 
 def belief_gap_table(points: Sequence[Any], names: tuple[str, str], mover: str) -> Table:
-    table = Table(title=f"Moving {mover}'s beliefs toward the other side's: the deal and how much of it is a bet")
+    table = Table(title=f"Moving {mover}'s beliefs toward the other side's: the deal and how much of it is a bet (USD bn)",
+                  caption="bet = the part of the joint gain each side expects to win on the disagreement itself "
+                          "(negative: each side thinks the package favours the other); created value = joint gain − bet")
     for col in ("moved", "ZOPA packages", f"Nash gain {names[0]}", f"Nash gain {names[1]}", "joint gain", "bet",
                 "created value", "Nash package"):
         table.add_column(col, justify="right" if col not in ("Nash package",) else "left")
     for p in points:
-        terms = "; ".join(f"{k}: {v}" for k, v in list(p.nash_choices.items())[:3])
+        items = list(p.nash_choices.items())
+        terms = "; ".join(f"{k}: {v}" for k, v in items[:3]) + (f"; +{len(items) - 3} more" if len(items) > 3 else "")
         table.add_row(f"{p.fraction:.0%}", f"{p.zopa_count:,}", f"{p.nash_gain[0]:+,.1f} ± {p.nash_gain_se[0]:,.1f}",
                       f"{p.nash_gain[1]:+,.1f} ± {p.nash_gain_se[1]:,.1f}", f"{p.joint_gain:,.1f}", f"{p.bet:,.1f}",
                       f"{p.created:,.1f}", terms)

@@ -62,7 +62,7 @@ def terms_table(v: Valuation) -> pa.Table:
             for beliefs in v.parties:
                 for term, e in v.term_estimates(pkg, party, beliefs).items():
                     for key, value in (("package", pkg), ("party", party), ("beliefs", beliefs), ("term", term),
-                                       ("label", v.term_labels.get(term, term)), ("mean", e.mean), ("se", e.se),
+                                       ("label", v.term_label(pkg, term)), ("mean", e.mean), ("se", e.se),
                                        ("q05", e.q05), ("q50", e.q50), ("q95", e.q95)):
                         rows[key].append(value)
     return pa.table(rows, schema=_schema(rows, strings=("package", "party", "beliefs", "term", "label")))

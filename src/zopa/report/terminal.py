@@ -54,7 +54,8 @@ def beliefs_table(v: Valuation) -> Table:
     """Each side's value of each package under its own and under the other side's beliefs: where the
     two columns differ, the parties disagree about what the package is worth (risk-neutral means)."""
     s = v.scenario
-    table = Table(title="Where beliefs disagree: each side's value under its own vs the other side's beliefs (USD bn)")
+    table = Table(title="Where beliefs disagree: each side's value under its own vs the other side's beliefs "
+                        "(USD bn, risk-neutral mean ± 1 SE)")
     table.add_column("package", style="bold", max_width=44)
     for p in v.parties:
         other = s.parties[s.other(p)].name
@@ -71,14 +72,14 @@ def beliefs_table(v: Valuation) -> Table:
 def breakdown_table(v: Valuation, package: str) -> Table:
     """Which term moves how much value to whom, in one package (own beliefs, mean ± SE)."""
     s = v.scenario
-    table = Table(title=f"{s.packages[package].label}: value by term (USD bn, own beliefs)")
+    table = Table(title=f"{s.packages[package].label}: value by term (USD bn, risk-neutral mean ± 1 SE, own beliefs)")
     table.add_column("term")
     for p in v.parties:
         table.add_column(s.parties[p].name, justify="right")
     per_party = {p: v.term_estimates(package, p) for p in v.parties}
     for term in per_party[v.parties[0]]:
         cells = [per_party[p][term] for p in v.parties]
-        table.add_row(v.term_labels.get(term, term), *[f"{pm(c.mean, c.se, signed=True)}" for c in cells])
+        table.add_row(v.term_label(package, term), *[f"{pm(c.mean, c.se, signed=True)}" for c in cells])
     return table
 
 

@@ -31,6 +31,9 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
     ref("meta.status_quo", s.meta.status_quo, list(s.packages), "package")
     if s.world.funding is not None:
         ref("world.funding.party", s.world.funding.party, parties, "party")
+        if s.world.funding.deadline <= s.meta.as_of and s.bargaining.deadline is None:
+            out.append(("world.funding.deadline", f"deadline {s.world.funding.deadline} is not after the as-of date "
+                        f"{s.meta.as_of}", "set bargaining.deadline or move the funding deadline"))
         _check_date(out, s, "world.funding.deadline", s.world.funding.deadline)
     for name, trig in s.triggers.items():
         if isinstance(trig, DateTrigger):
@@ -80,6 +83,9 @@ def _check_bargaining(out: list, s: Scenario, ref: Any) -> None:
         ref(f"bargaining.delay_cost.{pid}", pid, list(s.parties), "party")
     if b.deadline is not None:
         _check_date(out, s, "bargaining.deadline", b.deadline)
+        if b.deadline <= s.meta.as_of:
+            out.append(("bargaining.deadline", f"deadline {b.deadline} is not after the as-of date {s.meta.as_of}",
+                        "bargaining needs at least one round before the deadline"))
 
 
 def _check_threats(s: Scenario, ref: Any) -> None:

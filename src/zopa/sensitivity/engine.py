@@ -135,7 +135,9 @@ def replace_quantity(scenario: Scenario, path: str, make: Callable[[dict[str, An
     else:
         parent, key = _locate(data, path)
         parent[key] = rebuilt(parent[key])
-    return Scenario.model_validate(data)
+    from zopa.scenario.load import validate_data
+
+    return validate_data(data, f"<{path} changed>")  # the same checks as a file: ranges, references
 
 
 def pin(scenario: Scenario, levels: Mapping[str, float]) -> Scenario:
