@@ -146,5 +146,6 @@ def write_job(result: JobResult, out_dir: Path, scenario_path: Path | str | None
 
     outputs = write_run(out_dir, result.scenario, scenario_path, result.valuation, result.analysis,
                         result.space_valuation, extra_sections=result.sections(), fmt=fmt,  # type: ignore[arg-type]
-                        command=command, timings=result.timings)
+                        command=command, timings=result.timings, negotiation=result.negotiation,
+                        threats=result.threats)
     return outputs

@@ -79,7 +79,8 @@ def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], 
     if target is not None:
         outputs = write_job(result, target, scenario_source(scenario), fmt, command="zopa " + " ".join(sys.argv[1:]))
     if as_json:
-        data = summary_dict(result.valuation, result.analysis, result.space_valuation)
+        data = summary_dict(result.valuation, result.analysis, result.space_valuation,
+                            negotiation=result.negotiation, threats=result.threats)
         sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
         return
     print_valuation(result.valuation, console, breakdown)

@@ -58,6 +58,8 @@ def write_run(
     *,
     static_figures: bool = True,
     waterfall_package: str | None = None,
+    negotiation: Any = None,
+    threats: Any = None,
 ) -> RunOutputs:
     """Write every output of a run into ``out_dir`` (created if missing; see
     :func:`zopa.report.run_dir.new_run_dir` to create it safely) and return their paths.
@@ -84,7 +86,8 @@ def write_run(
 
     summary_path = timed("summary", lambda: atomic_write_text(
         out_dir / "summary.json",
-        summary_json(summary_dict(valuation, analysis, space_valuation, scenario_digest=digest, run_date=run_date))))
+        summary_json(summary_dict(valuation, analysis, space_valuation, scenario_digest=digest, run_date=run_date,
+                                  negotiation=negotiation, threats=threats))))
 
     def tables() -> dict[str, list[Path]]:
         out = {"packages": write_table(packages_table(valuation), out_dir / "packages", fmt),

@@ -52,8 +52,11 @@ def summary_dict(
     *,
     scenario_digest: str | None = None,
     run_date: str | None = None,
+    negotiation: Any = None,
+    threats: Any = None,
 ) -> dict[str, Any]:
-    """Build the ``summary.json`` document.
+    """Build the ``summary.json`` document (``negotiation`` and ``threats``: the run's
+    :class:`~zopa.negotiate.scenario.ScenarioNegotiation` and threat analysis, when it has them).
 
     ``valuation`` gives the named packages × parties (own and other's beliefs, gain over the status
     quo, per-term breakdown); ``analysis`` (with the ``space_valuation`` it came from, for its paths
@@ -88,6 +91,8 @@ def summary_dict(
         "term_labels": values["term_labels"],
         "deal_space": deal_space,
         "verdict": list(deal_space["verdict"]) if deal_space else valuation_verdict(valuation),
+        "negotiation": _dynamics(negotiation, "negotiation_dict"),
+        "threats": _dynamics(threats, "threats_dict"),
     }
     return _json_safe(document)
 
@@ -132,3 +137,12 @@ def _json_safe(obj: Any) -> Any:
 def summary_json(document: dict[str, Any]) -> str:
     """Serialise a summary document (strict JSON: no NaN)."""
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _dynamics(result: Any, name: str) -> Any:
+    """A negotiation or threat game as plain data (None when the run had none)."""
+    if result is None:
+        return None
+    from zopa.report import dynamics
+
+    return getattr(dynamics, name)(result)
