@@ -440,6 +440,7 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "share": (0.0, 1.0),
     "money": (0.0, math.inf),
     "nonnegative": (0.0, math.inf),
+    "years": (0.0, math.inf),
     "rate": (-0.99, math.inf),
     "any": (-math.inf, math.inf),
     "year": (-math.inf, math.inf),

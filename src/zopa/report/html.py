@@ -94,7 +94,8 @@ def report_figures(data: ReportData) -> list[tuple[str, Any]]:
         items = content if isinstance(content, (list, tuple)) else [content]
         for j, item in enumerate(items, start=1):
             if _is_figure(item):
-                figures.append((f"extra-{i}-{j}", item))
+                slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:40]
+                figures.append((f"{i}-{slug or 'section'}-{j}", item))
     return figures
 
 

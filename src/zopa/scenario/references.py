@@ -168,7 +168,7 @@ def _check_quantity(out: list, s: Scenario, path: str, quantity: Quantity, unit:
         a, b = support(spec)
         if a < lo - 1e-12 or b > hi + 1e-12:
             what = {"probability": "a probability in [0, 1]", "share": "a share in [0, 1]",
-                    "money": "a non-negative amount of money", "nonnegative": "a non-negative number",
+                    "money": "a non-negative amount of money", "nonnegative": "a non-negative number", "years": "a non-negative number of years",
                     "rate": "a rate above -0.99"}.get(unit, f"a value in [{lo}, {hi}]")
             percent = unit in ("probability", "share") and 1 < b <= 100 and a >= 0
             out.append((spec_path, f"expected {what}, but values range over [{a:.4g}, {b:.4g}]",

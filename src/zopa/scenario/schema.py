@@ -101,7 +101,7 @@ class AgiModel(_Model):
     AGI to ASI (years)."""
 
     arrival: Quantity = quantity_field("year", "calendar year AGI arrives")
-    asi_lag: Quantity | None = quantity_field("nonnegative", "years from AGI to ASI", None)
+    asi_lag: Quantity | None = quantity_field("years", "years from AGI to ASI", None)
 
 
 class ResourceModel(_Model):
@@ -143,7 +143,7 @@ class FundingModel(_Model):
     deadline: dt.date
     at_risk: Quantity = quantity_field("money", "funding at risk, USD bn")
     growth_penalty: Quantity = quantity_field("nonnegative", "log-growth lost per year when the deadline is missed")
-    penalty_years: Quantity = quantity_field("nonnegative", "years the growth penalty lasts")
+    penalty_years: Quantity = quantity_field("years", "years the growth penalty lasts")
 
 
 class World(_Model):
@@ -168,11 +168,11 @@ class DeclaredTrigger(_Model):
     kind: Literal["declared"]
     event: Literal["agi", "asi"]
     rule: Literal["board", "counterparty_agreement", "expert_panel"]
-    lag: Quantity | None = quantity_field("nonnegative", "years from arrival to declaration", None)
+    lag: Quantity | None = quantity_field("years", "years from arrival to declaration", None)
     dispute_probability: Quantity | None = quantity_field("probability", "chance the counterparty disputes", None)
-    court_delay: Quantity | None = quantity_field("nonnegative", "years a dispute spends in court", None)
+    court_delay: Quantity | None = quantity_field("years", "years a dispute spends in court", None)
     court_upholds: Quantity | None = quantity_field("probability", "chance the court upholds the declaration", None)
-    panel_delay: Quantity | None = quantity_field("nonnegative", "years the expert panel takes", None)
+    panel_delay: Quantity | None = quantity_field("years", "years the expert panel takes", None)
     panel_confirms: Quantity | None = quantity_field("probability", "chance the panel confirms", None)
 
     @model_validator(mode="after")
