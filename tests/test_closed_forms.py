@@ -146,3 +146,19 @@ def test_equity_stake_at_exit():
     v = value_scenario(build(with_terms(data, [term])), 10, seed=0)
     expected = 0.3 * 0.8 * 5.0 * 10.0 * math.exp(0.5) * 1.1**-5
     assert v.estimate("deal", "b").mean == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("baseline, payee_per_year, payer_per_year", [
+    ("none", 0.3 * (4 + 3), 0.1 * 4 + 3),  # need 5, buys 1 anyway: shifts 4, overbuys 3
+    ("exclusive", 0.3 * 3, 3.0),           # an exclusivity already locks in all 5: only the overbuy counts
+])
+def test_purchase_commitment_by_hand(baseline, payee_per_year, payer_per_year):
+    data = base_dict(horizon=2026, growth=0.0)
+    data["world"]["resources"] = {"compute": {
+        "spend_share": fixed(0.5), "holder_share": {"none": fixed(0.2), "exclusive": fixed(1.0)},
+        "holder_margin": fixed(0.3), "grantor_premium": fixed(0.1)}}
+    term = {"id": "c", "kind": "purchase_commitment", "resource": "compute", "payer": "a", "payee": "b",
+            "amount_per_year": fixed(8.0), "baseline_regime": baseline}
+    v = value_scenario(build(with_terms(data, [term])), 10, seed=0)
+    assert v.estimate("deal", "b").mean == pytest.approx(2 * payee_per_year)
+    assert v.estimate("deal", "a").mean == pytest.approx(-2 * payer_per_year)

@@ -196,9 +196,10 @@ def _check_term(out: list, s: Scenario, path: str, term: TermBase, ref: Any) -> 
     resource = getattr(term, "resource", None)
     if resource is not None:
         ref(f"{path}.resource", resource, list(s.world.resources), "resource")
-        regime = getattr(term, "regime", None)
-        if regime is not None and resource in s.world.resources:
-            ref(f"{path}.regime", regime, list(s.world.resources[resource].holder_share), "regime")
+        for field in ("regime", "baseline_regime"):
+            regime = getattr(term, field, None)
+            if regime is not None and resource in s.world.resources:
+                ref(f"{path}.{field}", regime, list(s.world.resources[resource].holder_share), "regime")
     if getattr(term, "kind", "") == "ip_access" and s.world.ip is None:
         out.append((path, "an ip_access term needs a [world.ip] table", "add world.ip with its three shares"))
     for child in term.children():

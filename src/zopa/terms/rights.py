@@ -110,21 +110,27 @@ class IpAccess(TermBase):
 class PurchaseCommitment(TermBase):
     """The payer commits to buy ``amount_per_year`` of a resource from the payee while active.
 
-    Only the excess over what the payer would buy from the payee anyway
-    (``spend_share × revenue × h[none]``) moves value: the payee earns ``holder_margin`` on it, the
-    payer pays ``grantor_premium`` on it.
+    With the payer's need ``n = spend_share × revenue`` and what it would buy from the payee anyway
+    ``a = n × h[baseline_regime]``, a commitment ``c`` (per year) moves ``s = max(min(c, n) − a, 0)``
+    from other providers — the payer pays ``grantor_premium`` on it — and makes it buy ``o = max(c − n, 0)``
+    it does not need, at full price. The payee earns ``holder_margin`` on ``s + o``. Set
+    ``baseline_regime`` to the exclusivity regime the same package grants (default ``none``, a free
+    market), so that spend an exclusivity already locks in is not counted twice.
     """
 
     kind: Literal["purchase_commitment"] = "purchase_commitment"
     resource: str
     amount_per_year: Quantity = quantity_field("money", "USD bn per year")
     until: Until = None
+    baseline_regime: str = Field(FREE_MARKET, description="regime in force alongside the commitment")
 
     def flows(self, ctx: PathContext) -> Flows:
-        anyway = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue * \
-            _holder_share(ctx, self.resource, FREE_MARKET)[:, None]
-        excess = np.maximum(self.draw(ctx, "amount_per_year")[:, None] - anyway, 0.0) * active_mask(ctx, self.until) \
-            * ctx.period
+        need = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue
+        anyway = need * _holder_share(ctx, self.resource, self.baseline_regime)[:, None]
+        amount = self.draw(ctx, "amount_per_year")[:, None]
+        weight = active_mask(ctx, self.until) * ctx.period
+        shifted = np.maximum(np.minimum(amount, need) - anyway, 0.0) * weight
+        overbuy = np.maximum(amount - need, 0.0) * weight
         margin = _resource_draw(ctx, self.resource, "holder_margin")[:, None]
         premium = _resource_draw(ctx, self.resource, "grantor_premium")[:, None]
-        return Flows(CashFlows(margin * excess), CashFlows(premium * excess))
+        return Flows(CashFlows(margin * (shifted + overbuy)), CashFlows(premium * shifted + overbuy))
