@@ -200,3 +200,18 @@ def test_new_writes_a_valid_template_and_never_overwrites(tmp_path: Path) -> Non
     assert str(target) in result.stderr and "already exists" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert target.read_text(encoding="utf-8") == "# my own work\n"
+
+
+def test_schema_and_source_problems_are_reported_together(tmp_path):
+    """An undefined source is reported even when another field breaks the schema."""
+    text = TEMPLATE.replace('discount_rate = { value = 0.10, source = "assumption" }',
+                            'discount_rte = { value = 0.10, source = "assumption" }')
+    text = text.replace('growth_long_run = { value = 0.05, source = "assumption" }',
+                        'growth_long_run = { value = 0.05, source = "asumption" }')
+    path = tmp_path / "two.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    paths = [p.path for p in info.value.problems]
+    assert "parties.vendor.discount_rte" in paths
+    assert "world.revenue.growth_long_run.source" in paths

@@ -70,7 +70,10 @@ def validate_data(data: dict[str, Any], file: str = "<scenario>", text: str = ""
     try:
         scenario = Scenario.model_validate(data, strict=strict)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from_pydantic(exc, data, file, text)) from None
+        problems = _problems_from_pydantic(exc, data, file, text)
+        seen = {p.path for p in problems}
+        problems += [p for p in _raw_source_problems(data, file, text) if p.path not in seen]
+        raise ScenarioError(problems) from None
     problems = [
         Problem(file, path, message, find_line(text, path), suggestion)
         for path, message, suggestion in dict.fromkeys(check_references(scenario))
@@ -78,6 +81,35 @@ def validate_data(data: dict[str, Any], file: str = "<scenario>", text: str = ""
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _raw_source_problems(data: dict[str, Any], file: str, text: str) -> list[Problem]:
+    """Undefined source keys, found on the raw document so that they are reported together with
+    schema problems (the full cross-reference checks need a valid document)."""
+    sources = data.get("sources")
+    if not isinstance(sources, dict):
+        return []
+    known = list(sources)
+    out: list[Problem] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            name = node.get("source")
+            if isinstance(name, str) and name not in sources and path != "sources" and not path.startswith("sources."):
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+                where = f"{path}.source" if path else "source"
+                out.append(Problem(file, where, f"undefined source {name!r}", find_line(text, where),
+                                   f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(known) or 'none'}"))
+            for key, value in node.items():
+                if key != "sources" or path:
+                    walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                label = item.get("id", item.get("name", i)) if isinstance(item, dict) else i
+                walk(item, f"{path}.{label}" if not isinstance(label, int) else f"{path}[{label}]")
+
+    walk(data, "")
+    return out
 
 
 def scenario_hash(scenario: Scenario) -> str:
