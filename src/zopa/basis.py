@@ -22,7 +22,9 @@ from typing import Callable, Mapping
 import numpy as np
 from scipy.special import logsumexp
 
+from zopa.calibration import exit_scale
 from zopa.dealspace import ExpandedSpace, expand
+from zopa.discounting import discounter
 from zopa.scenario.schema import Scenario, resolve_terms
 from zopa.value import DEFAULT_CHUNK, party_value, term_parts, value_scenario
 from zopa.world import RandomStreams, SimulatedWorld
@@ -101,7 +103,8 @@ def value_space(
     space = expanded or expand(scenario.deal_space)
     ds = scenario.deal_space
     parties = scenario.party_ids
-    rates = {p: float(scenario.parties[p].discount_rate.for_party(p).mean()) for p in parties}
+    rule = discounter(scenario)
+    scale = exit_scale(scenario, seed, quantiles)
     shared_terms = (
         [t for t in resolve_terms(scenario, ds.base, ()) if t.id not in ds.drop] if ds.base else []
     ) + list(scenario.common_terms)
@@ -115,14 +118,14 @@ def value_space(
         rows = slice(start, start + n)
         streams = RandomStreams(seed, start, n, quantiles or {})
         for p in parties:
-            world = SimulatedWorld(scenario, view[p], ds.restructured, streams)
+            world = SimulatedWorld(scenario, view[p], ds.restructured, streams, exit_scale=scale)
             for term in shared_terms:
                 for part, flows in term_parts(term, world).values():
-                    constant[p][rows] += party_value(part, flows, p, times, rates[p])
+                    constant[p][rows] += party_value(part, flows, p, times, rule.rate(part, p))
             for b, column in enumerate(space.columns):
                 if column.term is not None:
                     for part, flows in term_parts(column.term, world).values():
-                        columns[p][rows, b] += party_value(part, flows, p, times, rates[p])
+                        columns[p][rows, b] += party_value(part, flows, p, times, rule.rate(part, p))
         if progress is not None:
             progress(min(start + n, n_paths), n_paths)
 

@@ -1,8 +1,11 @@
 """Valuation: what each package is worth to each party, under its own and the other side's beliefs.
 
-The value of a package to party ``p`` on one path is the present value, at ``p``'s discount rate, of
-what ``p`` receives minus what it gives, summed over the package's terms:
-``V_p = Σ_terms [p = payee]·PV_p(to_payee) − [p = payer]·PV_p(from_payer)``. Estimates are Monte Carlo
+The value of a package to party ``p`` on one path is the present value of what ``p`` receives minus
+what it gives, summed over the package's terms:
+``V_p = Σ_terms [p = payee]·PV_r(to_payee) − [p = payer]·PV_r(from_payer)``, where ``r`` is the
+market rate of the term's risk class (the same for both parties; :mod:`zopa.discounting`) — or, in a
+scenario that declares ``discounting.method = "party"``, ``p``'s own rate. Exit values carry the
+calibration scale that reprices the latest funding round (:mod:`zopa.calibration`). Estimates are Monte Carlo
 means with standard errors ``sd/√N``, 5/50/95% quantiles, and — for a risk-averse party with CARA
 coefficient ``a`` — the certainty equivalent ``CE = −ln E[e^{−aV}]/a`` with a delta-method standard
 error ``se(E[e^{−aV}]) / (a E[e^{−aV}])``.
@@ -17,6 +20,8 @@ from typing import Callable, Mapping
 import numpy as np
 from scipy.special import logsumexp
 
+from zopa.calibration import Calibration, calibrate
+from zopa.discounting import discounter
 from zopa.scenario.schema import Scenario
 from zopa.terms import Capped, Flows, TermBase
 from zopa.world import RandomStreams, SimulatedWorld
@@ -79,7 +84,8 @@ def estimate(samples: np.ndarray, risk_aversion: float | None = None) -> Estimat
 
 
 def party_value(term: TermBase, flows: Flows, party: str, times: np.ndarray, rate: float) -> np.ndarray:
-    """Per-path value of one term's flows to ``party`` at annual discount ``rate``."""
+    """Per-path value of one term's flows to ``party`` at annual discount ``rate`` (the term's rate
+    under the scenario's :class:`~zopa.discounting.Discounter`)."""
     value = np.zeros(flows.to_payee.grid.shape[0])
     if term.payee == party:
         value = value + flows.to_payee.present_value(times, rate)
@@ -113,6 +119,7 @@ class Valuation:
     terms: dict[tuple[str, str, str], dict[str, np.ndarray]]
     seconds: float = 0.0
     term_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # package → term → label
+    calibration: Calibration | None = None
 
     @property
     def parties(self) -> list[str]:
@@ -197,7 +204,9 @@ def value_scenario(
     if unknown:
         raise ValueError(f"unknown package(s) {', '.join(unknown)}; known: {', '.join(scenario.packages)}")
     parties = scenario.party_ids
-    rates = {p: float(scenario.parties[p].discount_rate.for_party(p).mean()) for p in parties}
+    rule = discounter(scenario)
+    cal = calibrate(scenario, seed, quantiles)
+    scale = 1.0 if cal is None else cal.scale
     resolved = {pkg: scenario.package_terms(pkg) for pkg in packages}
     states = sorted({scenario.packages[pkg].restructured for pkg in packages})
     keys = [(pkg, party, belief) for pkg in packages for party in parties for belief in parties]
@@ -212,7 +221,7 @@ def value_scenario(
         for belief in parties:
             draws: dict[tuple[str, int], np.ndarray] = {}
             for state in states:
-                world = SimulatedWorld(scenario, belief, state, streams, draws)
+                world = SimulatedWorld(scenario, belief, state, streams, draws, exit_scale=scale)
                 # per term (shared by packages that inherit it): part name → party → per-path value
                 valued: dict[str, dict[str, dict[str, np.ndarray]]] = {}
                 for pkg in packages:
@@ -228,7 +237,8 @@ def value_scenario(
                             valued[cache_key] = {}
                             for name, (part, flows) in term_parts(term, ctx).items():
                                 valued[cache_key][name] = {
-                                    party: party_value(part, flows, party, times, rates[party]) for party in parties
+                                    party: party_value(part, flows, party, times, rule.rate(part, party))
+                                    for party in parties
                                 }
                         for name, per_party in valued[cache_key].items():
                             for party in parties:
@@ -240,4 +250,4 @@ def value_scenario(
         if progress is not None:
             progress(min(start + n, n_paths), n_paths)
     return Valuation(scenario, seed, n_paths, tuple(packages), values, terms,
-                     _time.perf_counter() - started, labels)
+                     _time.perf_counter() - started, labels, cal)

@@ -10,13 +10,15 @@ The world of one belief set on ``N`` paths and grid times ``t_0 … t_{T-1}``:
 
 * revenue ``R_{k+1} = R_k · exp((g_{k+1} − σ²/2)·Δ + σ√Δ·Z_{k+1})`` with
   ``g_k = g_∞ + (g_0 − g_∞) e^{−κ (t_k − t_1)}``, plus ``agi_boost`` once AGI has arrived
-  (``T_agi ≤ t_k``), minus ``growth_penalty`` for ``penalty_years`` after a missed funding deadline
-  (only in packages that do not restructure). ``E[R_k] = R_0 e^{Δ Σ_{j≤k} g_j}``. Revenue and profit
+  (``T_agi ≤ t_k``). ``E[R_k] = R_0 e^{Δ Σ_{j≤k} g_j}``. Revenue does not depend on whether the
+  company restructures: missing the funding deadline costs money (a ``funding_cost`` term), not growth. Revenue and profit
   are annual rates; a period's flow is its rate times the step ``Δ`` (years).
 * margin ``m_k = m_∞ + (m_0 − m_∞) e^{−c (t_k − t_0)}``, profit ``P_k = m_k R_k``.
 * AGI arrival ``T_agi`` from the party's belief (``inf`` = not within the horizon), ASI at
   ``T_agi + lag``.
-* exit equity value ``= multiple × R_{T−1}`` at ``t_{T−1}``.
+* exit equity value ``= k × multiple × R_{T−1}`` at ``t_{T−1}``, with ``k`` the calibration scale that
+  makes the model reprice the latest funding round (``1`` without a ``[calibration]``;
+  :mod:`zopa.calibration`).
 * triggers: dates, declarations under a rule (board / counterparty agreement with disputes in court /
   expert panel), a missed restructuring deadline, and the first of several.
 """
@@ -116,6 +118,7 @@ class SimulatedWorld:
     restructured: bool
     streams: RandomStreams
     draws: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+    exit_scale: float = 1.0
     times: np.ndarray = field(init=False)
     revenue: np.ndarray = field(init=False)
     profit: np.ndarray = field(init=False)
@@ -208,13 +211,6 @@ class SimulatedWorld:
         if rv.agi_boost is not None:
             boost = self.draw(rv.agi_boost, "world.revenue.agi_boost")[:, None]
             growth = growth + boost * (self.agi_arrival[:, None] <= into)
-        funding = w.funding
-        if funding is not None and not self.restructured:
-            deadline = year_fraction(funding.deadline)
-            penalty = self.draw(funding.growth_penalty, "world.funding.growth_penalty")[:, None]
-            years = self.draw(funding.penalty_years, "world.funding.penalty_years")[:, None]
-            hit = (into >= deadline) & (into < deadline + years)
-            growth = growth - penalty * hit
         shocks = self.streams.normals("world.revenue.shocks", max(steps - 1, 1))[:, : steps - 1]
         log_steps = (growth - 0.5 * sigma**2) * step + sigma * np.sqrt(step) * shocks
         r0 = self.draw(rv.initial, "world.revenue.initial")
@@ -226,7 +222,8 @@ class SimulatedWorld:
         conv = self.draw(mg.convergence, "world.margin.convergence")[:, None]
         margin = minf + (m0 - minf) * np.exp(-conv * (self.times[None, :] - self.times[0]))
         self.profit = margin * self.revenue
-        self.exit_value = self.draw(w.exit.revenue_multiple, "world.exit.revenue_multiple") * self.revenue[:, -1]
+        multiple = self.draw(w.exit.revenue_multiple, "world.exit.revenue_multiple")
+        self.exit_value = self.exit_scale * multiple * self.revenue[:, -1]
 
     def _trigger(self, name: str) -> np.ndarray:
         trig = self.scenario.triggers[name]
@@ -257,7 +254,7 @@ class SimulatedWorld:
 
 
 def simulate_world(scenario: Scenario, belief: str, restructured: bool, seed: int, start: int, n: int,
-                   streams: RandomStreams | None = None) -> SimulatedWorld:
+                   streams: RandomStreams | None = None, exit_scale: float = 1.0) -> SimulatedWorld:
     """Simulate paths ``[start, start + n)`` of the world as party ``belief`` sees it."""
     streams = streams or RandomStreams(seed, start, n)
-    return SimulatedWorld(scenario, belief, restructured, streams)
+    return SimulatedWorld(scenario, belief, restructured, streams, exit_scale=exit_scale)

@@ -71,9 +71,66 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
     for prefix, term in all_terms:
         _check_term(out, s, f"{prefix}.{term.id}", term, ref)
     _check_bargaining(out, s, ref)
+    _check_discounting(out, s, all_terms)
+    _check_calibration(out, s, ref)
     _check_threats(s, ref)
     _check_deal_space(out, s, ref)
     return out
+
+
+def _leaf_terms(term: TermBase) -> list[TermBase]:
+    children = term.children()
+    return [leaf for c in children for leaf in _leaf_terms(c)] if children else [term]
+
+
+def _check_discounting(out: list, s: Scenario, all_terms: list[tuple[str, TermBase]]) -> None:
+    d = s.discounting
+    if d is None or d.method == "party":
+        return
+    for cls, quantity in d.rates.items():
+        if quantity.by_party is not None:
+            out.append((f"discounting.rates.{cls}", "a market rate belongs to the stream, not to a party: "
+                        "expected one value for both parties", "give one value; put the parties' views in beliefs"))
+    known = list(d.rates)
+    if d.default is not None and d.default not in d.rates:
+        out.append(("discounting.default", f"undefined risk class {d.default!r}", f"defined: {', '.join(known) or 'none'}"))
+    if d.default in d.rates:
+        return
+    for prefix, term in all_terms:
+        for leaf in _leaf_terms(term):
+            if leaf.risk_class not in d.rates:
+                path = f"{prefix}.{term.id}" + (f".members.{leaf.id}" if leaf is not term else "")
+                close = difflib.get_close_matches(leaf.risk_class, known, n=1, cutoff=0.5)
+                out.append((f"{path}.risk" if leaf.risk else path,
+                            f"no market rate for risk class {leaf.risk_class!r}",
+                            f"did you mean '{close[0]}'?" if close and leaf.risk else
+                            f"add discounting.rates.{leaf.risk_class} or set discounting.default"))
+
+
+def _check_calibration(out: list, s: Scenario, ref: Any) -> None:
+    c = s.calibration
+    if c is None:
+        return
+    ref("calibration.package", c.package, list(s.packages), "package")
+    for party, weight in c.beliefs.items():
+        ref(f"calibration.beliefs.{party}", party, list(s.parties), "party")
+        if weight < 0:
+            out.append((f"calibration.beliefs.{party}", f"expected a weight >= 0, got {weight}", None))
+    if sum(c.beliefs.values()) <= 0:
+        out.append(("calibration.beliefs", "expected weights that add up to more than 0", None))
+    if c.date > s.meta.as_of:
+        out.append(("calibration.date", f"{c.date} is after the as-of date {s.meta.as_of}",
+                    "calibrate to a price known on the scenario's date"))
+    if c.package in s.packages:
+        try:
+            terms = {t.id: t for t in s.package_terms(c.package)}
+        except (KeyError, ValueError):
+            return
+        ref("calibration.term", c.term, list(terms), "term")
+        term = terms.get(c.term)
+        if term is not None and term.kind != "equity_stake":
+            out.append(("calibration.term", f"expected an equity_stake term (linear in the exit value), got {term.kind!r}",
+                        "calibrate to the stake the round priced"))
 
 
 def _check_bargaining(out: list, s: Scenario, ref: Any) -> None:
@@ -200,6 +257,13 @@ def _check_term(out: list, s: Scenario, path: str, term: TermBase, ref: Any) -> 
             regime = getattr(term, field, None)
             if regime is not None and resource in s.world.resources:
                 ref(f"{path}.{field}", regime, list(s.world.resources[resource].holder_share), "regime")
+    if getattr(term, "kind", "") == "funding_cost":
+        funding = s.world.funding
+        if funding is None or funding.replacement_cost is None:
+            out.append((path, "a funding_cost term needs world.funding with replacement_cost",
+                        "add world.funding.replacement_cost"))
+        elif term.payer != funding.party:
+            out.append((f"{path}.payer", f"the funding cost falls on the party that raises the money ({funding.party!r})", None))
     if getattr(term, "kind", "") == "ip_access" and s.world.ip is None:
         out.append((path, "an ip_access term needs a [world.ip] table", "add world.ip with its three shares"))
     for child in term.children():

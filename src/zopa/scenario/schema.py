@@ -66,11 +66,13 @@ class Source(_Model):
 
 
 class Party(_Model):
-    """A side of the deal. ``discount_rate``: annual rate for its present values; ``risk_aversion``:
-    absolute (CARA) risk aversion per USD billion, for certainty equivalents."""
+    """A side of the deal. ``discount_rate``: the party's own annual rate — its impatience when a
+    round of bargaining is delayed, and (only with ``discounting.method = "party"``) the rate of its
+    present values; ``risk_aversion``: absolute (CARA) risk aversion per USD billion, for certainty
+    equivalents."""
 
     name: str
-    discount_rate: Quantity = quantity_field("rate", "annual discount rate")
+    discount_rate: Quantity = quantity_field("rate", "annual rate of time preference")
     risk_aversion: Quantity | None = quantity_field("nonnegative", "CARA coefficient per USD bn", None)
     description: str = ""
 
@@ -105,11 +107,22 @@ class AgiModel(_Model):
 
 
 class ResourceModel(_Model):
-    """A resource the company buys (e.g. compute): spend as a share of revenue, the share the holder
-    captures under each regime (must include ``none``, the free market), the holder's margin on
-    captured spend and the premium the grantor pays over market prices."""
+    """A resource the company buys (e.g. compute): spend as a share of revenue or of operating cost
+    (``spend_base``; cost = revenue − profit, so a loss-making buyer can spend more than it sells),
+    the share the holder captures under each regime (must include ``none``, the free market), the
+    holder's margin on captured spend and the premium the grantor pays over market prices.
 
-    spend_share: Quantity = quantity_field("share", "spend as a share of revenue")
+    ``capacity_share``: the share of the buyer's need the holder can supply (default: unlimited).
+    Under a regime listed in ``strict_regimes`` the buyer may not buy elsewhere what the holder cannot
+    supply, and loses ``shortfall_cost`` per USD of unmet need; under other regimes (a right of first
+    refusal) it buys the rest in the market."""
+
+    spend_share: Quantity = quantity_field("nonnegative", "spend as a share of the spend base")
+    spend_base: Literal["revenue", "cost"] = "revenue"
+    capacity_share: Quantity | None = quantity_field("nonnegative", "share of the buyer's need the holder can supply", None)
+    strict_regimes: list[str] = Field(default_factory=lambda: ["exclusive"],
+                                      description="regimes under which the buyer may not buy elsewhere")
+    shortfall_cost: Quantity | None = quantity_field("nonnegative", "value lost per USD of need left unmet", None)
     holder_share: dict[str, Quantity] = quantity_field("share", "share of spend the holder captures, by regime")
     holder_margin: Quantity = quantity_field("share", "holder's margin on captured spend")
     grantor_premium: Quantity = quantity_field("share", "grantor's premium over market on locked spend")
@@ -137,13 +150,40 @@ class ExitModel(_Model):
 
 class FundingModel(_Model):
     """Funding conditional on restructuring by ``deadline``. Missing it (packages with
-    ``restructured = false``) cuts log-growth by ``growth_penalty`` for ``penalty_years`` years."""
+    ``restructured = false``) loses the ``at_risk`` money; what that costs the raising party is
+    ``replacement_cost`` per USD lost (the price of replacing fairly priced money on worse terms or
+    doing without it), booked by a ``funding_cost`` term at the deadline. There is no free-standing
+    growth penalty: money raised at a fair price is not a gift, so losing it costs only the friction of
+    replacing it."""
 
     party: str = Field(description="party id that raises the money")
     deadline: dt.date
     at_risk: Quantity = quantity_field("money", "funding at risk, USD bn")
-    growth_penalty: Quantity = quantity_field("nonnegative", "log-growth lost per year when the deadline is missed")
-    penalty_years: Quantity = quantity_field("years", "years the growth penalty lasts")
+    replacement_cost: Quantity | None = quantity_field("share", "value lost per USD of funding lost", None)
+
+
+class Discounting(_Model):
+    """How present values are taken (see :mod:`zopa.discounting`). ``market``: each term at the rate
+    of its risk class, the same for both parties; ``party``: each party at its own discount rate."""
+
+    method: Literal["market", "party"] = "market"
+    rates: dict[str, Quantity] = quantity_field("rate", "annual market rate by risk class", {})
+    default: str | None = Field(None, description="risk class whose rate serves classes without one")
+
+
+class ExitCalibration(_Model):
+    """Scale the exit value so that the market reprices a funding round: term ``term`` of package
+    ``package`` (a stake in the company) is worth ``price`` on ``date`` under a mixture of the
+    parties' beliefs with weights ``beliefs`` (party id → weight), on ``paths`` calibration paths.
+    ``tolerance``: the relative repricing error accepted on the run's own paths."""
+
+    price: Quantity = quantity_field("money", "price of the stake, USD bn")
+    date: dt.date
+    package: str
+    term: str
+    beliefs: dict[str, float] = Field(min_length=1)
+    paths: int = Field(20_000, ge=100, le=1_000_000)
+    tolerance: float = Field(0.05, gt=0, le=1)
 
 
 class World(_Model):
@@ -290,6 +330,8 @@ class Scenario(_Model):
     deal_space: DealSpace | None = None
     bargaining: Bargaining = Field(default_factory=Bargaining)
     threats: Threats | None = None
+    discounting: Discounting | None = None
+    calibration: ExitCalibration | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -9,7 +9,9 @@ value.
 Flows live on the time grid ``t_k`` (calendar years; the flow of period ``k`` — an annual rate times
 the period's length in years — is booked at ``t_k``)
 plus *lumps*: amounts paid at exact, per-path times (a payment on a date, a stake at exit). Present
-values use annual compounding from the grid's first point: ``df(t) = (1 + r)^{-(t - t_0)}``.
+values use annual compounding from the grid's first point: ``df(t) = (1 + r)^{-(t - t_0)}``, at the
+rate of the term's *risk class* (see :mod:`zopa.discounting`): the rate belongs to the stream, not
+to the party that holds it.
 
 A new term type is a pydantic model with a unique ``kind`` and a ``flows(ctx)`` method, registered
 with :func:`register_term`; the simulator never needs to know about it.
@@ -18,7 +20,7 @@ with :func:`register_term`; the simulator never needs to know about it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -146,6 +148,17 @@ class TermBase(BaseModel):
     payer: str | None = Field(None, description="party id that gives, or none (the outside world)")
     payee: str | None = Field(None, description="party id that receives, or none (the outside world)")
     key: str = Field("", description="set by the loader: the TOML path naming this term's random numbers")
+    risk: str | None = Field(None, description="risk class of the term's flows (a key of discounting.rates); "
+                             "default: the kind's own class")
+
+    #: Risk class of this kind's flows when a term does not name one: ``equity`` (residual claims on the
+    #: company), ``revenue`` (claims on its sales) or ``fixed`` (contractual amounts).
+    default_risk: ClassVar[str] = "revenue"
+
+    @property
+    def risk_class(self) -> str:
+        """The risk class whose market rate discounts this term's flows."""
+        return self.risk or self.default_risk
 
     def flows(self, ctx: PathContext) -> Flows:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -6,7 +6,7 @@ payer gives, path by path.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -70,6 +70,7 @@ class ProfitShare(TermBase):
     """
 
     kind: Literal["profit_share"] = "profit_share"
+    default_risk: ClassVar[str] = "equity"
     tiers: list[Tier] = Field(min_length=1)
     cap: Quantity | None = quantity_field("money", "total cap on receipts, USD bn", None)
     until: Until = None
@@ -112,6 +113,7 @@ class EquityStake(TermBase):
     the horizon: ``stake × (1 − dilution) × exit value``, received at the exit time."""
 
     kind: Literal["equity_stake"] = "equity_stake"
+    default_risk: ClassVar[str] = "equity"
     stake: Quantity = quantity_field("share", "fraction of the equity")
     dilution: Quantity | None = quantity_field("share", "fraction diluted away before exit", None)
 
@@ -128,9 +130,40 @@ class Payment(TermBase):
     nothing if it never fires within the horizon. Discounted exactly to the firing time."""
 
     kind: Literal["payment"] = "payment"
+    default_risk: ClassVar[str] = "fixed"
     amount: Quantity = quantity_field("money", "USD bn")
     when: str
 
     def flows(self, ctx: PathContext) -> Flows:
         lump = Lump(self.draw(ctx, "amount"), ctx.trigger_time(self.when))
         return Flows.transfer(CashFlows(np.zeros((ctx.n_paths, ctx.times.size)), (lump,)))
+
+
+@register_term
+class FundingCost(TermBase):
+    """What losing the money at risk costs the party that raises it, when the funding deadline is
+    missed: ``world.funding.at_risk × world.funding.replacement_cost``, paid (to no one) at the
+    deadline in packages that do not restructure, nothing in those that do. The money itself is not
+    the loss — fairly priced equity is worth what it costs — only the friction of replacing it is."""
+
+    kind: Literal["funding_cost"] = "funding_cost"
+    default_risk: ClassVar[str] = "fixed"
+
+    def flows(self, ctx: PathContext) -> Flows:
+        funding = ctx.scenario.world.funding
+        if funding is None or funding.replacement_cost is None:
+            raise ValueError("a funding_cost term needs world.funding with replacement_cost")
+        amount = (ctx.draw(funding.at_risk, "world.funding.at_risk")
+                  * ctx.draw(funding.replacement_cost, "world.funding.replacement_cost"))
+        lump = Lump(amount, _missed_deadline(ctx))
+        return Flows.transfer(CashFlows(np.zeros((ctx.n_paths, ctx.times.size)), (lump,)))
+
+
+def _missed_deadline(ctx: PathContext) -> np.ndarray:
+    """The funding deadline on paths of a world that does not restructure; never otherwise."""
+    from zopa.world import year_fraction
+
+    funding = ctx.scenario.world.funding
+    if getattr(ctx, "restructured", True):
+        return np.full(ctx.n_paths, np.inf)
+    return np.full(ctx.n_paths, year_fraction(funding.deadline))
