@@ -26,7 +26,7 @@ from zopa.calibration import exit_scale
 from zopa.dealspace import ExpandedSpace, expand
 from zopa.discounting import discounter
 from zopa.scenario.schema import Scenario, resolve_terms
-from zopa.value import DEFAULT_CHUNK, party_value, term_parts, value_scenario
+from zopa.value import DEFAULT_CHUNK, decide_clauses, party_value, term_parts, value_scenario
 from zopa.world import RandomStreams, SimulatedWorld
 
 #: Packages per chunk when per-path package values are needed (risk aversion).
@@ -119,12 +119,15 @@ def value_space(
         streams = RandomStreams(seed, start, n, quantiles or {})
         for p in parties:
             world = SimulatedWorld(scenario, view[p], ds.restructured, streams, exit_scale=scale)
+            shared_world, _ = decide_clauses(world, shared_terms, parties, times, rule)
             for term in shared_terms:
-                for part, flows in term_parts(term, world).values():
+                for part, flows in term_parts(term, shared_world).values():
                     constant[p][rows] += party_value(part, flows, p, times, rule.rate(part, p))
             for b, column in enumerate(space.columns):
                 if column.term is not None:
-                    for part, flows in term_parts(column.term, world).values():
+                    # A controlled clause is decided on the stakes of this column and the shared terms.
+                    ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule)
+                    for part, flows in term_parts(column.term, ctx).values():
                         columns[p][rows, b] += party_value(part, flows, p, times, rule.rate(part, p))
         if progress is not None:
             progress(min(start + n, n_paths), n_paths)

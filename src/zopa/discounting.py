@@ -60,6 +60,11 @@ class Discounter:
             return self.party_rates[party]
         return self.class_rate(term.risk_class)
 
+    def flow_rate(self, risk_class: str, party: str) -> float:
+        """Annual rate for a flow of ``risk_class`` to ``party`` that no term carries (e.g. a clause's
+        litigation costs)."""
+        return self.party_rates[party] if self.method == "party" else self.class_rate(risk_class)
+
     @property
     def market(self) -> bool:
         return self.method == "market"

@@ -21,7 +21,8 @@ import numpy as np
 from scipy.special import logsumexp
 
 from zopa.calibration import Calibration, calibrate
-from zopa.discounting import discounter
+from zopa.clauses import ClauseDecision, controlled_in, decide_all
+from zopa.discounting import Discounter, discounter
 from zopa.scenario.schema import Scenario
 from zopa.terms import Capped, Flows, TermBase
 from zopa.world import RandomStreams, SimulatedWorld
@@ -120,6 +121,7 @@ class Valuation:
     seconds: float = 0.0
     term_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # package → term → label
     calibration: Calibration | None = None
+    clauses: dict[tuple[str, str], dict[str, "ClauseRates"]] = field(default_factory=dict)  # (package, beliefs) →
 
     @property
     def parties(self) -> list[str]:
@@ -213,6 +215,7 @@ def value_scenario(
     values = {k: np.empty(n_paths) for k in keys}
     terms: dict[tuple[str, str, str], dict[str, np.ndarray]] = {k: {} for k in keys}
     labels = {pkg: term_labels_of(resolved[pkg]) for pkg in packages}
+    clauses: dict[tuple[str, str], dict[str, np.ndarray]] = {}
     times = scenario.time.times
     for start in range(0, n_paths, chunk_size):
         n = min(chunk_size, n_paths - start)
@@ -229,8 +232,15 @@ def value_scenario(
                     if spec.restructured != state:
                         continue
                     ctx = world.with_triggers(spec.triggers)
-                    overrides = f"@{pkg}" if spec.triggers else ""
+                    ctx, decisions = decide_clauses(ctx, resolved[pkg], parties, times, rule)
+                    overrides = f"@{pkg}" if spec.triggers or decisions else ""
                     totals = {party: np.zeros(n) for party in parties}
+                    for d in decisions:
+                        stats = clauses.setdefault((pkg, belief), {}).setdefault(d.trigger, np.zeros(3))
+                        stats += (int(np.isfinite(d.eligible).sum()), int(d.declares.sum()), int(d.disputes.sum()))
+                        for party in parties:
+                            terms[(pkg, party, belief)].setdefault(f"clause.{d.trigger}", np.zeros(n_paths))[rows] = -d.costs[party]
+                            totals[party] -= d.costs[party]
                     for term in resolved[pkg]:
                         cache_key = f"{term.key}#{id(term)}{overrides}"
                         if cache_key not in valued:
@@ -249,5 +259,40 @@ def value_scenario(
                         values[(pkg, party, belief)][rows] = totals[party]
         if progress is not None:
             progress(min(start + n, n_paths), n_paths)
+    clause_rates = {k: {t: ClauseRates(*(c / n_paths)) for t, c in v.items()} for k, v in clauses.items()}
+    for (pkg, _belief), per in clause_rates.items():
+        for trigger in per:
+            labels[pkg][f"clause.{trigger}"] = f"Declaration and litigation costs ({trigger})"
     return Valuation(scenario, seed, n_paths, tuple(packages), values, terms,
-                     _time.perf_counter() - started, labels, cal)
+                     _time.perf_counter() - started, labels, cal, clause_rates)
+
+
+@dataclass(frozen=True)
+class ClauseRates:
+    """How a controlled clause was used: shares of paths on which it could be declared, was
+    declared, and was disputed."""
+
+    eligible: float
+    declared: float
+    disputed: float
+
+
+def decide_clauses(ctx: SimulatedWorld, resolved: list[TermBase], parties: list[str], times: np.ndarray,
+                   rule: Discounter) -> tuple[SimulatedWorld, list[ClauseDecision]]:
+    """Substitute the decided times of every controlled trigger the terms ``resolved`` depend on. The
+    stakes of a decision are the terms that depend on a controlled trigger: the others are worth the
+    same whatever is decided."""
+    names = controlled_in(ctx.scenario, set().union(*(t.triggers() for t in resolved)) if resolved else set())
+    if not names:
+        return ctx, []
+    stakes = [t for t in resolved if controlled_in(ctx.scenario, t.triggers())]
+
+    def value_of(c: SimulatedWorld) -> dict[str, np.ndarray]:
+        out = {party: np.zeros(c.n_paths) for party in parties}
+        for term in stakes:
+            for part, flows in term_parts(term, c).values():
+                for party in parties:
+                    out[party] += party_value(part, flows, party, times, rule.rate(part, party))
+        return out
+
+    return decide_all(ctx, names, value_of, rule)

@@ -184,6 +184,23 @@ class SimulatedWorld:
             self._triggers[key] = cached
         return cached
 
+    def eligible_time(self, name: str) -> np.ndarray:
+        """When a declared trigger *can* fire: the event's arrival plus ``lag``, and — with a
+        ``profit_test`` — not before the end of the first year whose cumulative profits since the grid's
+        start reach the test (``inf`` when they never do within the horizon)."""
+        trig = self.scenario.triggers[name]
+        key = f"triggers.{name}"
+        arrival = self.agi_arrival if trig.event == "agi" else self.asi_arrival
+        lag = self.draw(trig.lag, f"{key}.lag") if trig.lag is not None else 0.0
+        when = arrival + lag
+        if trig.profit_test is not None:
+            test = self.draw(trig.profit_test, f"{key}.profit_test")
+            cumulative = np.cumsum(self.profit * self.period, axis=1)
+            met = cumulative >= test[:, None]
+            first = np.where(met.any(axis=1), self.times[np.argmax(met, axis=1)] + self.period, np.inf)
+            when = np.maximum(when, first)
+        return when
+
     def trigger_time(self, name: str) -> np.ndarray:
         cached = self._triggers.get(name)
         if cached is None:
@@ -238,10 +255,15 @@ class SimulatedWorld:
             return np.full(n, year_fraction(funding.deadline))
         if isinstance(trig, FirstOfTrigger):
             return np.minimum.reduce([self.trigger_time(t) for t in trig.of])
+        if isinstance(trig, PathTimes):
+            return trig.times
         assert isinstance(trig, DeclaredTrigger)
-        arrival = self.agi_arrival if trig.event == "agi" else self.asi_arrival
-        lag = self.draw(trig.lag, f"{key}.lag") if trig.lag is not None else 0.0
-        declared = arrival + lag
+        declared = self.eligible_time(name)
+        if trig.rule == "counterparty_agreement" and trig.controlled_by is not None:
+            # Decided per package by zopa.clauses; standing alone, the controller declares when eligible
+            # and the counterparty disputes whenever the court might rule for it.
+            upheld = self.uniform(f"{key}.court") < self.draw(trig.court_upholds, f"{key}.court_upholds")
+            return np.where(upheld, declared + self.draw(trig.court_delay, f"{key}.court_delay"), np.inf)
         if trig.rule == "counterparty_agreement":
             disputed = self.uniform(f"{key}.dispute") < self.draw(trig.dispute_probability, f"{key}.dispute_probability")
             upheld = self.uniform(f"{key}.court") < self.draw(trig.court_upholds, f"{key}.court_upholds")
@@ -251,6 +273,15 @@ class SimulatedWorld:
             confirms = self.uniform(f"{key}.panel") < self.draw(trig.panel_confirms, f"{key}.panel_confirms")
             return np.where(confirms, declared + self.draw(trig.panel_delay, f"{key}.panel_delay"), np.inf)
         return declared
+
+
+@dataclass(frozen=True)
+class PathTimes:
+    """A trigger fixed path by path (calendar years, ``inf`` = never): how a decided clause is
+    substituted for its rule when a package is valued."""
+
+    times: np.ndarray
+    kind: str = "path_times"
 
 
 def simulate_world(scenario: Scenario, belief: str, restructured: bool, seed: int, start: int, n: int,

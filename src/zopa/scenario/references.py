@@ -29,6 +29,9 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
         _check_quantity(out, s, path, quantity, unit, ref)
 
     ref("meta.status_quo", s.meta.status_quo, list(s.packages), "package")
+    for name, resource in s.world.resources.items():
+        for regime in resource.strict_regimes:
+            ref(f"world.resources.{name}.strict_regimes", regime, list(resource.holder_share), "regime")
     if s.world.funding is not None:
         ref("world.funding.party", s.world.funding.party, parties, "party")
         if s.world.funding.deadline <= s.meta.as_of and s.bargaining.deadline is None:

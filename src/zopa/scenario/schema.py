@@ -203,11 +203,23 @@ class DeclaredTrigger(_Model):
     - ``counterparty_agreement``: the counterparty disputes with ``dispute_probability``; a dispute goes
       to court for ``court_delay`` years and the declaration stands with ``court_upholds``, else never.
     - ``expert_panel``: a panel confirms with ``panel_confirms`` after ``panel_delay`` years.
+
+    ``profit_test``: the clause's financial test — the declaration is possible only once cumulative
+    profits since the grid's start reach this amount (USD bn), evaluated on the simulated profits.
+
+    ``controlled_by``: the party whose board declares. Declaring is then a *decision* on each path
+    (:mod:`zopa.clauses`): the controller declares at the first eligible time when that pays it, net of
+    ``exercise_cost``; under ``counterparty_agreement`` the counterparty disputes when that pays it,
+    net of ``litigation_cost`` (each side's), instead of with a fixed ``dispute_probability``.
     """
 
     kind: Literal["declared"]
     event: Literal["agi", "asi"]
     rule: Literal["board", "counterparty_agreement", "expert_panel"]
+    controlled_by: str | None = None
+    profit_test: Quantity | None = quantity_field("money", "cumulative profits (USD bn) the clause's test requires", None)
+    exercise_cost: Quantity | None = quantity_field("money", "USD bn the controller pays to declare", None)
+    litigation_cost: Quantity | None = quantity_field("money", "USD bn each side spends on a dispute", None)
     lag: Quantity | None = quantity_field("years", "years from arrival to declaration", None)
     dispute_probability: Quantity | None = quantity_field("probability", "chance the counterparty disputes", None)
     court_delay: Quantity | None = quantity_field("years", "years a dispute spends in court", None)
@@ -219,7 +231,8 @@ class DeclaredTrigger(_Model):
     def _rule_fields(self) -> "DeclaredTrigger":
         needed = {
             "board": (),
-            "counterparty_agreement": ("dispute_probability", "court_delay", "court_upholds"),
+            "counterparty_agreement": (("court_delay", "court_upholds") if self.controlled_by else
+                                       ("dispute_probability", "court_delay", "court_upholds")),
             "expert_panel": ("panel_delay", "panel_confirms"),
         }[self.rule]
         missing = [f for f in needed if getattr(self, f) is None]

@@ -29,14 +29,32 @@ def _holder_share(ctx: PathContext, resource: str, regime: str) -> np.ndarray:
     return ctx.draw(ctx.resource(resource).holder_share[regime], f"world.resources.{resource}.holder_share.{regime}")
 
 
+def buyer_need(ctx: PathContext, resource: str) -> np.ndarray:
+    """``(N, T)`` the buyer's spend on the resource per year: ``spend_share × base``, where the base is
+    revenue or operating cost ``revenue − profit`` (more than revenue while the buyer makes losses)."""
+    model = ctx.resource(resource)
+    base = ctx.revenue if model.spend_base == "revenue" else np.maximum(ctx.revenue - ctx.profit, 0.0)
+    return _resource_draw(ctx, resource, "spend_share")[:, None] * base
+
+
+def _capacity(ctx: PathContext, resource: str) -> np.ndarray:
+    """Share of the buyer's need the holder can supply (``inf``: unlimited)."""
+    if ctx.resource(resource).capacity_share is None:
+        return np.full(ctx.n_paths, np.inf)
+    return _resource_draw(ctx, resource, "capacity_share")
+
+
 @register_term
 class Exclusivity(TermBase):
     """Exclusivity (or a right of first refusal) over a resource the grantor buys, e.g. compute.
 
-    With spend ``s_t = spend_share × revenue_t`` and the holder's share of it ``h[regime]`` versus
-    ``h[none]`` in a free market, the right locks in ``Δ_t = s_t (h[regime] − h[none])`` per period
-    while active. The holder (payee) earns ``holder_margin × Δ_t``; the grantor (payer) pays
-    ``grantor_premium × Δ_t`` over market prices.
+    With the grantor's need ``n_t`` (:func:`buyer_need`), the holder's share of it ``h[regime]`` versus
+    ``h[none]`` in a free market, and the holder's capacity ``c`` (a share of the need), the holder
+    supplies ``min(h, c)``: the right locks in ``Δ_t = n_t (min(h[regime], c) − min(h[none], c))`` per
+    period while active. The holder (payee) earns ``holder_margin × Δ_t``; the grantor (payer) pays
+    ``grantor_premium × Δ_t`` over market prices and, under a strict regime (it may not buy
+    elsewhere), loses ``shortfall_cost × n_t × max(h[regime] − c, 0)`` on the need the holder cannot
+    supply. A right therefore destroys value when the holder's capacity is short of what it locks in.
     """
 
     kind: Literal["exclusivity"] = "exclusivity"
@@ -45,15 +63,27 @@ class Exclusivity(TermBase):
     until: Until = None
 
     def locked_spend(self, ctx: PathContext) -> np.ndarray:
-        spend = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue
-        uplift = _holder_share(ctx, self.resource, self.regime) - _holder_share(ctx, self.resource, FREE_MARKET)
-        return spend * uplift[:, None] * active_mask(ctx, self.until) * ctx.period
+        cap = _capacity(ctx, self.resource)
+        supplied = np.minimum(_holder_share(ctx, self.resource, self.regime), cap)
+        uplift = supplied - np.minimum(_holder_share(ctx, self.resource, FREE_MARKET), cap)
+        return buyer_need(ctx, self.resource) * uplift[:, None] * active_mask(ctx, self.until) * ctx.period
+
+    def unmet_need(self, ctx: PathContext) -> np.ndarray:
+        """``(N, T)`` need the grantor may neither get from the holder nor buy elsewhere."""
+        model = ctx.resource(self.resource)
+        if model.capacity_share is None or self.regime not in model.strict_regimes:
+            return np.zeros((ctx.n_paths, ctx.times.size))
+        short = np.maximum(_holder_share(ctx, self.resource, self.regime) - _capacity(ctx, self.resource), 0.0)
+        return buyer_need(ctx, self.resource) * short[:, None] * active_mask(ctx, self.until) * ctx.period
 
     def flows(self, ctx: PathContext) -> Flows:
         locked = self.locked_spend(ctx)
         margin = _resource_draw(ctx, self.resource, "holder_margin")[:, None]
         premium = _resource_draw(ctx, self.resource, "grantor_premium")[:, None]
-        return Flows(CashFlows(margin * locked), CashFlows(premium * locked))
+        cost = premium * locked
+        if ctx.resource(self.resource).shortfall_cost is not None:
+            cost = cost + _resource_draw(ctx, self.resource, "shortfall_cost")[:, None] * self.unmet_need(ctx)
+        return Flows(CashFlows(margin * locked), CashFlows(cost))
 
 
 class CarveOut(BaseModel):
@@ -110,7 +140,7 @@ class IpAccess(TermBase):
 class PurchaseCommitment(TermBase):
     """The payer commits to buy ``amount_per_year`` of a resource from the payee while active.
 
-    With the payer's need ``n = spend_share × revenue`` and what it would buy from the payee anyway
+    With the payer's need ``n`` (:func:`buyer_need`: its own projected spend) and what it would buy from the payee anyway
     ``a = n × h[baseline_regime]``, a commitment ``c`` (per year) moves ``s = max(min(c, n) − a, 0)``
     from other providers — the payer pays ``grantor_premium`` on it — and makes it buy ``o = max(c − n, 0)``
     it does not need, at full price. The payee earns ``holder_margin`` on ``s + o``. Set
@@ -125,7 +155,7 @@ class PurchaseCommitment(TermBase):
     baseline_regime: str = Field(FREE_MARKET, description="regime in force alongside the commitment")
 
     def flows(self, ctx: PathContext) -> Flows:
-        need = _resource_draw(ctx, self.resource, "spend_share")[:, None] * ctx.revenue
+        need = buyer_need(ctx, self.resource)
         anyway = need * _holder_share(ctx, self.resource, self.baseline_regime)[:, None]
         amount = self.draw(ctx, "amount_per_year")[:, None]
         weight = active_mask(ctx, self.until) * ctx.period

@@ -1,0 +1,75 @@
+"""Strategic clauses: a trigger one party controls is exercised when it pays, and disputed when that pays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import base_dict, build, fixed, with_terms
+from zopa.value import value_scenario
+
+
+def share(payer: str, payee: str, rate, until: str | None, term_id: str) -> dict:
+    term = {"id": term_id, "kind": "revenue_share", "payer": payer, "payee": payee,
+            "rate": rate if isinstance(rate, dict) else fixed(rate)}
+    return term | ({"until": until} if until else {})
+
+
+def two_way(trigger: dict | None, cost: float = 0.0) -> dict:
+    """``a`` pays ``b`` 10% of revenue and ``b`` pays ``a`` a random 0–20% until the trigger: declaring
+    pays ``a`` on paths where its own receipts are small."""
+    data = base_dict(volatility=0.3, arrival={"dist": "uniform", "low": 2025, "high": 2031, "source": "test"})
+    if trigger is not None:
+        data["triggers"]["agi"] = trigger | ({"exercise_cost": fixed(cost)} if cost else {})
+    until = "agi" if trigger is not None else None
+    back = {"dist": "uniform", "low": 0.0, "high": 0.2, "source": "test"}
+    return with_terms(data, [share("a", "b", 0.1, until, "out"), share("b", "a", back, until, "in")])
+
+
+def test_controller_exercises_only_where_it_pays_and_never_loses_by_controlling():
+    n, cost = 3000, 0.4
+    controlled = value_scenario(build(two_way({"kind": "declared", "event": "agi", "rule": "board",
+                                               "controlled_by": "a"}, cost)), n, seed=2)
+    fires = value_scenario(build(two_way({"kind": "declared", "event": "agi", "rule": "board"})), n, seed=2)
+    never = value_scenario(build(two_way(None)), n, seed=2)
+    key = ("deal", "a", "a")
+    df = 1.0  # both parties' rates are 0 in the test world
+    fire_net = fires.values[key] - cost * df * (fires.values[key] != never.values[key])
+    # per path: the controller's value is the better of declaring (net of its cost) and not declaring
+    eligible = fires.values[key] != never.values[key]
+    expected = np.where(eligible, np.maximum(fires.values[key] - cost * df, never.values[key]), never.values[key])
+    np.testing.assert_allclose(controlled.values[key], expected, rtol=1e-12, atol=1e-12)
+    declared = controlled.values[key] != never.values[key]
+    assert np.all(fire_net[declared] > never.values[key][declared])  # exercised only where it pays
+    assert 0.1 < declared.mean() < 0.9  # the decision bites both ways on this world
+    # control never lowers the owner's value versus the same clause firing by itself
+    assert np.all(controlled.values[key] >= fire_net - 1e-12)
+    rates = controlled.clauses[("deal", "a")]["agi"]
+    assert rates.declared == pytest.approx(declared.mean())
+
+
+@pytest.mark.parametrize("litigation, declares, disputes", [(1.0, True, True), (2.0, False, False), (4.0, True, False)])
+def test_counterparty_disputes_as_a_best_response(litigation, declares, disputes):
+    """Flat revenue 10, ``a`` pays ``b`` 1 a year until AGI (arrives 2026), rates 0, horizon 2030:
+    ``V_b(τ) = 1``, ``V_b(τ + 2) = 3``, ``V_b(∞) = 6``; the court upholds with 1/2. ``b`` disputes iff
+    ``4.5 − L > 1``; ``a`` declares iff its value then beats ``−6``: disputed ``−4.5 − L``, else ``−1``."""
+    data = base_dict(growth=0.0, arrival=fixed(2026.0))
+    data["triggers"]["agi"] = {"kind": "declared", "event": "agi", "rule": "counterparty_agreement",
+                               "controlled_by": "a", "court_delay": fixed(2.0), "court_upholds": fixed(0.5),
+                               "litigation_cost": fixed(litigation)}
+    v = value_scenario(build(with_terms(data, [share("a", "b", 0.1, "agi", "out")])), 20_000, seed=0)
+    rates = v.clauses[("deal", "a")]["agi"]
+    assert (rates.declared == 1.0, rates.disputed == 1.0) == (declares, disputes)
+    expected_a = -4.5 - litigation if disputes else (-1.0 if declares else -6.0)
+    e = v.estimate("deal", "a")
+    assert abs(e.mean - expected_a) < 4 * e.se + 1e-9
+    parts = v.term_estimates("deal", "b")
+    assert parts["clause.agi"].mean == pytest.approx(-litigation if disputes else 0.0)
+
+
+def test_profit_test_delays_eligibility_until_cumulative_profits_reach_it():
+    # profit 2 a year (20% of 10): cumulative 2, 4, 6 → a test of 5 is met in 2027, declarable from 2028
+    data = base_dict(growth=0.0, arrival=fixed(2025.0))
+    data["triggers"]["agi"] = {"kind": "declared", "event": "agi", "rule": "board", "profit_test": fixed(5.0)}
+    v = value_scenario(build(with_terms(data, [share("a", "b", 0.1, "agi", "out")])), 10, seed=0)
+    assert v.estimate("deal", "b").mean == pytest.approx(3.0)
