@@ -76,6 +76,7 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
     _check_bargaining(out, s, ref)
     _check_discounting(out, s, all_terms)
     _check_calibration(out, s, ref)
+    _check_branches(out, s, ref)
     _check_threats(s, ref)
     _check_deal_space(out, s, ref)
     return out
@@ -108,6 +109,17 @@ def _check_discounting(out: list, s: Scenario, all_terms: list[tuple[str, TermBa
                             f"no market rate for risk class {leaf.risk_class!r}",
                             f"did you mean '{close[0]}'?" if close and leaf.risk else
                             f"add discounting.rates.{leaf.risk_class} or set discounting.default"))
+
+
+def _check_branches(out: list, s: Scenario, ref: Any) -> None:
+    if not s.branches:
+        return
+    known = [p for p, q, _ in iter_quantities(s) if q.input is None] + [f"inputs.{k}" for k in s.inputs]
+    for name, branch in s.branches.items():
+        ref(f"branches.{name}.source", branch.source, list(s.sources), "source")
+        for oid, option in branch.options.items():
+            for path in option.set:
+                ref(f"branches.{name}.options.{oid}.set", path, known, "input")
 
 
 def _check_calibration(out: list, s: Scenario, ref: Any) -> None:

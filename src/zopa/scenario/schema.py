@@ -186,6 +186,23 @@ class ExitCalibration(_Model):
     tolerance: float = Field(0.05, gt=0, le=1)
 
 
+class BranchOption(_Model):
+    """One answer to a modeller's open question: inputs set to given numbers (TOML path → value)."""
+
+    label: str
+    set: dict[str, float] = Field(min_length=1)
+
+
+class Branch(_Model):
+    """A question the modeller cannot answer but the parties can (they know their own contract), e.g.
+    whether the revenue share counts toward the cap. Not a lottery either side bears: each option is
+    analysed as its own scenario and reported side by side; the scenario as written is the headline."""
+
+    label: str
+    source: str
+    options: dict[str, BranchOption] = Field(min_length=2)
+
+
 class World(_Model):
     revenue: RevenueModel
     margin: MarginModel
@@ -345,6 +362,7 @@ class Scenario(_Model):
     threats: Threats | None = None
     discounting: Discounting | None = None
     calibration: ExitCalibration | None = None
+    branches: dict[str, Branch] = Field(default_factory=dict, description="modeller's open questions, analysed side by side")
 
     @model_validator(mode="before")
     @classmethod
