@@ -8,11 +8,19 @@ issue choices behind each package. :func:`analyze_problem` works on that alone;
 
 Noise. A package is *robustly* in the ZOPA when both sides' gains over their BATNAs exceed two
 standard errors (paired over paths); the ZOPA's existence is *within noise* when packages are in it
-but none robustly, or when none is in it but some miss by less than two standard errors.
+but none robustly, or when none is in it but some miss by less than two standard errors. Every such
+decision goes through :func:`zopa.bargain.noise.clear_of_noise` (``x > NOISE_Z · se``).
+
+Risk. A risk-averse (CARA) party's utilities are certainty equivalents (USD bn). The Nash and
+patience-weighted Nash solutions maximise the product of *expected-utility* gains
+``u(CE_k) − u(CE_batna)`` with ``u(c) = (1 − e^{−ac})/a`` (Nash 1950 is stated on von Neumann–Morgenstern
+utilities; :mod:`zopa.bargain.utility`); Kalai–Smorodinsky, egalitarian and utilitarian stay on the
+dollar certainty equivalents. Risk-neutral parties: both readings coincide.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -30,11 +38,16 @@ from zopa.bargain import (
     summarize_zopa,
     zopa_mask,
 )
+from zopa.bargain.deadline import deadline_share, random_proposer_share
+from zopa.bargain.noise import NOISE_Z, clear_of_noise
 from zopa.bargain.region import ZopaSummary
+from zopa.bargain.stability import NashStability, nash_stability
 from zopa.numbers import num, pm
 
-#: Gains smaller than this many standard errors are reported as within noise.
-NOISE_Z = 2.0
+#: Probability that the first proposer makes the offer in any one round of the deadline model.
+PROPOSER_PROBABILITY = 0.5
+
+DEADLINE_MODEL = "random proposer; a share of the surplus is lost at the deadline, then bargaining goes on"
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class DealProblem:
     issues: tuple[IssueSpec, ...] = ()
     unit: str = "USD bn"
     labels: tuple[str, ...] = ()  # package names, when packages are named rather than built from issues
+    risk_aversion: tuple[float | None, float | None] = (None, None)  # CARA a per unit; None: risk neutral
 
     @property
     def n_packages(self) -> int:
@@ -88,8 +102,8 @@ class SolutionPoint:
 
     @property
     def within_noise(self) -> bool:
-        """Whether either side's gain is smaller than two standard errors."""
-        return any(g < NOISE_Z * s for g, s in zip(self.gain, self.gain_se) if s > 0)
+        """Whether either side's gain is not clear of the noise (``NOISE_Z`` standard errors)."""
+        return any(not clear_of_noise(g, s) for g, s in zip(self.gain, self.gain_se) if s > 0)
 
 
 @dataclass(frozen=True)
@@ -108,15 +122,34 @@ class IssueRange:
 
 @dataclass(frozen=True)
 class DeadlineBargaining:
-    """Alternating offers up to the deadline (Rubinstein with a finite horizon)."""
+    """Bargaining up to and past the deadline.
+
+    ``infinite_share``: the first proposer's share of the surplus in Rubinstein's (1982) alternating
+    offers without a deadline, ``(1 − δ_2)/(1 − δ_1 δ_2)``. ``finite_share``: its expected share in the
+    deadline model (:func:`zopa.bargain.deadline.deadline_share`; Binmore, Rubinstein & Wolinsky 1986):
+    each round it proposes with probability ``proposer_probability``; talks break down with
+    ``breakdown_probability`` after a rejection; if the ``rounds`` rounds before the deadline pass
+    without agreement, ``loss_share`` of the surplus is lost and bargaining goes on over the rest.
+    ``stationary_share``: the same model with no deadline. ``ultimatum_share``: the older model in which
+    the deadline ends the talks with an ultimatum (:func:`zopa.bargain.finite_horizon_share`), kept for
+    comparison only — it flips with the parity of ``rounds``. ``nash_weight``: weight of party 1 (the
+    scenario's first party) in the patience-weighted Nash solution, ``finite_share`` for the first
+    proposer, in (0, 1).
+    """
 
     first_proposer: str
     rounds: int
     delta: tuple[float, float]
     breakdown_probability: float
-    infinite_share: float  # first proposer's share of the surplus, no deadline
-    finite_share: float  # with the deadline
+    infinite_share: float  # first proposer's share of the surplus, no deadline (Rubinstein)
+    finite_share: float  # with the deadline (random proposer, loss at the deadline)
     nash_weight: float  # weight of party 1 in the patience-weighted Nash solution
+    loss_share: float = 0.0  # share of the surplus lost when the deadline passes
+    proposer_probability: float = PROPOSER_PROBABILITY
+    stationary_share: float | None = None  # random-proposer share without the deadline
+    ultimatum_share: float | None = None  # alternating offers ending in an ultimatum (parity-sensitive)
+    deadline_loss: float = 0.0  # USD bn of joint surplus lost at the deadline
+    model: str = DEADLINE_MODEL
 
 
 @dataclass(frozen=True)
@@ -148,6 +181,7 @@ class Analysis:
     deadline: DeadlineBargaining | None
     gap: GapCloser | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    stability: NashStability | None = None  # bootstrap stability of the Nash package (deal spaces)
 
     @property
     def existence_within_noise(self) -> bool:
@@ -191,11 +225,39 @@ class Analysis:
                 f"{p.names[0]} gains {pm(nash.gain[0], nash.gain_se[0], signed=True)}, {p.names[1]} gains "
                 f"{pm(nash.gain[1], nash.gain_se[1], signed=True)} {unit} over walking away."
             )
+            averse = [n for n, a in zip(p.names, p.risk_aversion) if a]
+            if averse:
+                lines.append(f"(Nash bargaining on expected utilities: {' and '.join(averse)} "
+                             f"{'is' if len(averse) == 1 else 'are'} risk averse.)")
+        st = self.stability
+        if nash is not None and st is not None and st.package == nash.package:
+            line = (f"Resampling the Monte Carlo paths ({st.n_boot} bootstrap resamples), this package stays the "
+                    f"Nash solution in {st.share:.0%} of them")
+            if st.alternatives:
+                k, share = st.alternatives[0]
+                mine, other = p.describe(nash.package), p.describe(k)
+                diff = [f"{key}: {value}" for key, value in other.items() if mine.get(key) != value]
+                line += f"; the most frequent alternative ({share:.0%}) differs in {', '.join(diff) or 'nothing'}"
+            lines.append(line + ".")
         return lines + list(self.notes)
 
 
 def analyze_problem(problem: DealProblem, deadline: DeadlineBargaining | None = None) -> Analysis:
-    """Run the whole bargaining analysis on a :class:`DealProblem`."""
+    """Run the whole bargaining analysis on a :class:`DealProblem`.
+
+    Nash and weighted Nash maximise ``Π (u_i(U_i − d_i))^{w_i}`` with ``u_i`` the CARA utility of
+    ``problem.risk_aversion[i]`` (identity when risk neutral; the CARA translation property
+    ``u(d + g) − u(d) = e^{−ad} u(g)`` makes the gain in dollars enough); Kalai–Smorodinsky, egalitarian
+    and utilitarian work on the dollar values ``U`` (certainty equivalents). Robust / near counts use
+    :func:`clear_of_noise` on the paired gain SEs.
+
+    >>> p = DealProblem(("a", "b"), ("A", "B"), np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]), (0.0, 0.0),
+    ...                 risk_aversion=(2.0, None))
+    >>> analyze_problem(p).solutions["nash"].package  # a cautious side 1 settles for less
+    0
+    >>> analyze_problem(dataclasses.replace(p, risk_aversion=(None, None))).solutions["nash"].package
+    1
+    """
     u1, u2 = problem.utility
     d1, d2 = problem.batna
     zopa = summarize_zopa(u1, u2, d1, d2)
@@ -205,9 +267,10 @@ def analyze_problem(problem: DealProblem, deadline: DeadlineBargaining | None = 
         robust, near = int(in_zopa.sum()), 0
     else:
         gse = problem.gain_se
-        robust = int(np.sum(np.all(gain > NOISE_Z * gse, axis=0)))
-        near = int(np.sum(~in_zopa & np.all(gain > -NOISE_Z * gse, axis=0)))
-    indices = solve_all(u1, u2, d1, d2, nash_weight=deadline.nash_weight if deadline else None)
+        robust = int(np.sum(np.all(clear_of_noise(gain, gse), axis=0)))
+        near = int(np.sum(~in_zopa & ~np.any(clear_of_noise(-gain, gse), axis=0)))  # short by less than noise
+    indices = solve_all(u1, u2, d1, d2, nash_weight=deadline.nash_weight if deadline else None,
+                        risk_aversion=problem.risk_aversion)
     names = {"nash": "Nash", "kalai_smorodinsky": "Kalai–Smorodinsky", "egalitarian": "egalitarian",
              "utilitarian": "utilitarian (max joint value)", "weighted_nash": "patience-weighted Nash"}
     solutions = {key: (None if k is None else _point(problem, names.get(key, key), k)) for key, k in indices.items()}
@@ -282,9 +345,16 @@ def _gap_closer(problem: DealProblem, zopa: ZopaSummary) -> GapCloser | None:
 # --- scenarios --------------------------------------------------------------------------------------
 
 
-def deadline_bargaining(scenario: Any, surplus: float) -> DeadlineBargaining | None:
+def deadline_bargaining(scenario: Any, surplus: float, deadline_loss: float = 0.0) -> DeadlineBargaining | None:
     """Discount factors per round from each side's cost of delay (relative to the joint ``surplus``)
-    or, when none is given, from its discount rate; rounds from the as-of date to the deadline."""
+    or, when none is given, from its discount rate; rounds from the as-of date to the deadline.
+
+    ``deadline_loss`` (USD bn, ``>= 0``) is the joint surplus destroyed if the deadline passes without
+    a deal; as a share of the surplus, ``L = min(deadline_loss / surplus, 1)``. The first proposer's
+    share with the deadline is :func:`~zopa.bargain.deadline.deadline_share` with proposer probability
+    ``PROPOSER_PROBABILITY`` (1/2): ``v* + L λ^{T−1}(q − v*)`` — no parity artefact, and ``L = 0``
+    makes the deadline irrelevant. The patience-weighted Nash weight is that share, kept in (0, 1).
+    """
     b = scenario.bargaining
     deadline = b.deadline or (scenario.world.funding.deadline if scenario.world.funding else None)
     if deadline is None or surplus <= 0:
@@ -303,11 +373,23 @@ def deadline_bargaining(scenario: Any, surplus: float) -> DeadlineBargaining | N
     order = (0, 1) if first == parties[0] else (1, 0)
     d_first, d_second = deltas[order[0]], deltas[order[1]]
     breakdown = float(b.breakdown_probability.for_party(first).mean()) if b.breakdown_probability else 0.0
+    loss = float(deadline_loss)
+    if not (math.isfinite(loss) and loss >= 0.0):
+        raise ValueError(f"expected deadline_loss >= 0 (USD bn), got {deadline_loss}")
+    loss_share = min(loss / surplus, 1.0)
+    q = PROPOSER_PROBABILITY
     inf_share = rubinstein_share(d_first, d_second) if d_first * d_second < 1 else 0.5
-    fin_share = finite_horizon_share(d_first, d_second, rounds, breakdown)
+    ultimatum = finite_horizon_share(d_first, d_second, rounds, breakdown)
+    if (1 - breakdown) * ((1 - q) * d_first + q * d_second) < 1:
+        stationary = random_proposer_share(d_first, d_second, breakdown, q)
+        fin_share = deadline_share(d_first, d_second, rounds, loss_share, breakdown, q)
+    else:  # both perfectly patient, no breakdown risk: the equal-patience limit, q
+        stationary = fin_share = q
     weight_first = min(max(fin_share, 1e-6), 1 - 1e-6)
     weight_party1 = weight_first if order[0] == 0 else 1 - weight_first
-    return DeadlineBargaining(first, rounds, (deltas[0], deltas[1]), breakdown, inf_share, fin_share, weight_party1)
+    return DeadlineBargaining(first, rounds, (deltas[0], deltas[1]), breakdown, inf_share, fin_share, weight_party1,
+                              loss_share=loss_share, proposer_probability=q, stationary_share=stationary,
+                              ultimatum_share=ultimatum, deadline_loss=loss)
 
 
 def round_dates(start: dt.date, deadline: dt.date, months: float) -> list[dt.date]:
@@ -351,6 +433,7 @@ def problem_from_space(space_valuation: Any) -> DealProblem:
         batna_label=(pv1.batna_package, pv2.batna_package),
         utility_se=np.vstack([pv1.utility_se, pv2.utility_se]), gain_se=np.vstack([pv1.gain_se, pv2.gain_se]),
         batna_se=(pv1.batna_se, pv2.batna_se), choices=ex.choices, issues=issues,
+        risk_aversion=(pv1.risk_aversion or None, pv2.risk_aversion or None),
     )
 
 
@@ -378,15 +461,25 @@ def problem_from_packages(valuation: Any) -> DealProblem:
         gain_se=np.array([[gse(d) for d in gains[p]] for p in (p1, p2)]),
         batna_se=(batna[p1].value_se, batna[p2].value_se),
         labels=tuple(s.packages[pkg].label for pkg in packages),
+        risk_aversion=(valuation.risk_aversion(p1) or None, valuation.risk_aversion(p2) or None),
     )
 
 
 def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
-                     progress: Callable[[int, int], None] | None = None) -> tuple[Analysis, Any]:
+                     progress: Callable[[int, int], None] | None = None, deadline_loss: float | None = None,
+                     stability_boot: int = 200) -> tuple[Analysis, Any]:
     """Value the scenario's deal space and analyse it; returns the analysis and the space valuation.
-    Without a deal space, the named packages are the options (and the valuation is returned)."""
-    from zopa.basis import value_space
+    Without a deal space, the named packages are the options (and the valuation is returned).
 
+    ``deadline_loss`` (USD bn of joint surplus lost if the deadline passes) goes to
+    :func:`deadline_bargaining`; by default the joint restructuring premium
+    (:func:`zopa.restructuring.deadline_loss`, on the same paths). With a deal space, ``Analysis.stability`` is the bootstrap stability
+    of the Nash package over ``stability_boot`` resamples of the paths (0: skip)."""
+    from zopa.basis import value_space
+    from zopa.restructuring import deadline_loss as joint_loss
+
+    if deadline_loss is None:
+        deadline_loss = joint_loss(scenario, n_paths, seed) if scenario.bargaining is not None else 0.0
     if scenario.deal_space is None:
         from zopa.value import value_scenario
 
@@ -394,15 +487,19 @@ def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
         problem = problem_from_packages(valuation)
         first = analyze_problem(problem)
         util = first.solutions.get("utilitarian")
-        deadline = deadline_bargaining(scenario, sum(util.gain) if util is not None else 0.0)
+        deadline = deadline_bargaining(scenario, sum(util.gain) if util is not None else 0.0, deadline_loss)
         return (analyze_problem(problem, deadline) if deadline else first), None
     sv = value_space(scenario, n_paths, seed, progress=progress)
     problem = problem_from_space(sv)
     first = analyze_problem(problem)
     util = first.solutions.get("utilitarian")
     surplus = sum(util.gain) if util is not None else 0.0
-    deadline = deadline_bargaining(scenario, surplus)
-    return (analyze_problem(problem, deadline) if deadline else first), sv
+    deadline = deadline_bargaining(scenario, surplus, deadline_loss)
+    analysis = analyze_problem(problem, deadline) if deadline else first
+    if stability_boot > 0 and n_paths > 1:
+        stability = nash_stability(sv, problem, n_boot=stability_boot, seed=seed)
+        analysis = dataclasses.replace(analysis, stability=stability)
+    return analysis, sv
 
 
 def analyze_genius(domain: Any) -> Analysis:

@@ -29,6 +29,9 @@ class JobSettings:
     sensitivity_space_paths: int = 300
     sobol_base: int = 1024
     belief_gap_paths: int = 600
+    branches: bool = True
+    branch_paths: int = 5_000
+    branch_space_paths: int = 1_000
 
 
 @dataclass
@@ -40,6 +43,9 @@ class JobResult:
     space_valuation: Any = None
     negotiation: Any = None
     threats: Any = None
+    variable_threats: Any = None
+    recommendation: Any = None
+    branches: Any = None
     tornado: Any = None
     tornado_outputs: tuple[str, ...] = ()
     sobol: Any = None
@@ -95,15 +101,48 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
             result.negotiation = negotiate_scenario(scenario, result.analysis.problem, *settings.negotiation,
                                                     seed=settings.seed)
             timings["negotiation"] = time.perf_counter() - start
+    problem = result.analysis.problem if result.analysis is not None else None
     if scenario.threats is not None and settings.threats:
         from zopa.threats.scenario import analyze_threats
+        from zopa.threats.variable_scenario import analyze_variable_threats
 
         start = time.perf_counter()
-        result.threats = analyze_threats(scenario, settings.paths, settings.seed, valuation=valuation)
+        same_paths = settings.space_paths == settings.paths and result.space_valuation is not None
+        problem_paths = (lambda p, k: result.space_valuation.package_paths(p, k)) if same_paths else None
+        result.threats = analyze_threats(scenario, settings.paths, settings.seed, valuation=valuation,
+                                         problem=problem, problem_paths=problem_paths)
+        result.variable_threats = analyze_variable_threats(scenario, valuation, problem)
         timings["threats"] = time.perf_counter() - start
+    if result.analysis is not None:
+        start = time.perf_counter()
+        result.recommendation = _recommendation(result)
+        timings["recommendation"] = time.perf_counter() - start
+    if scenario.branches and settings.branches:
+        from zopa.branches import analyze_branches
+
+        start = time.perf_counter()
+        result.branches = analyze_branches(scenario, settings.branch_paths, settings.branch_space_paths, settings.seed,
+                                           progress=tick("branches"))
+        timings["branches"] = time.perf_counter() - start
     if settings.sensitivity:
         _sensitivity(result, tick)
     return result
+
+
+def _recommendation(result: JobResult) -> Any:
+    """The reconciled recommendation: patience-weighted Nash from the threat point (when threats are
+    declared), the predicted package valued directly for its reasons."""
+    from zopa.recommend import recommend_scenario
+
+    threat_point = None
+    vt = result.variable_threats
+    if vt is not None:
+        # the threat game's shift of the disagreement point, applied to the deal problem's BATNA (the
+        # shift is paired on the valuation's paths; the BATNA is on the deal space's)
+        batna = result.analysis.problem.batna
+        threat_point = (batna[0] + float(vt.point[0] - vt.batna[0]), batna[1] + float(vt.point[1] - vt.batna[1]))
+    return recommend_scenario(result.scenario, result.analysis, result.space_valuation, result.settings.paths,
+                              result.settings.seed, threat_point, result.negotiation)
 
 
 def _sensitivity(result: JobResult, tick: Callable[[str], Any]) -> None:

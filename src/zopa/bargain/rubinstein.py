@@ -60,7 +60,9 @@ def finite_horizon_share(
     where ``r`` is the responder of round ``t`` (the proposer of round ``t + 1``):
     the proposer offers exactly the responder's discounted continuation value.
     With equal ``delta`` and ``p = 0``, ``x_1 = (1 - (-delta)**T) / (1 + delta)``,
-    which tends to Rubinstein's share as ``T`` grows.
+    which tends to Rubinstein's share as ``T`` grows. The share flips with the parity of ``T`` (whoever
+    speaks last takes all); :func:`zopa.bargain.deadline.deadline_share` is the model without that
+    artefact.
 
     >>> round(finite_horizon_share(0.9, 0.9, 5), 4)
     0.8371

@@ -167,14 +167,11 @@ def _check_threats(s: Scenario, ref: Any) -> None:
     packages = list(s.packages)
     ref("threats.baseline", t.baseline, packages, "package")
     ref("threats.responses.concede", t.responses.concede, packages, "package")
-    movers = {m.by for m in t.moves.values()}
     for name, move in t.moves.items():
         ref(f"threats.moves.{name}.by", move.by, list(s.parties), "party")
         ref(f"threats.moves.{name}.if_success", move.if_success, packages, "package")
         ref(f"threats.moves.{name}.if_failure", move.if_failure, packages, "package")
         ref(f"threats.moves.{name}.source", move.source, list(s.sources), "source")
-        if len(movers) > 1:
-            ref(f"threats.moves.{name}.by", move.by, [sorted(movers)[0]], "threatener (all moves need the same party)")
 
 
 def _check_deal_space(out: list, s: Scenario, ref: Any) -> None:

@@ -311,7 +311,7 @@ class Bargaining(_Model):
 
 
 class ThreatMove(_Model):
-    """A move the threatening party can make if talks fail, e.g. an antitrust complaint.
+    """A move either party can make if talks fail, e.g. an antitrust complaint.
 
     Carried out, it costs its mover ``cost`` and succeeds with probability ``success`` (each side
     believes its own number), leading to package ``if_success``, else ``if_failure``."""
@@ -336,9 +336,11 @@ class ThreatResponses(_Model):
 
 
 class Threats(_Model):
-    """A small threat game. The threatener may accept ``baseline`` (the deal on the table without
-    threats), walk away (the status quo) or announce a threat; the other side concedes or refuses;
-    the threatener then carries the threat out or backs down to ``baseline``."""
+    """A small threat game. The threatener (the party of the first move) may accept ``baseline`` (the
+    deal on the table without threats), walk away (the status quo) or announce a threat; the other
+    side concedes or refuses; the threatener then carries the threat out or backs down to
+    ``baseline``, and a threat carried out sets the point bargaining continues from. Moves by the
+    other party are its threats in Nash's variable-threat game (:mod:`zopa.threats.variable`)."""
 
     baseline: str
     moves: dict[str, ThreatMove] = Field(min_length=1)

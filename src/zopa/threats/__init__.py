@@ -1,4 +1,10 @@
-"""Threat games: two-player game trees, subgame-perfect equilibrium and Gambit export."""
+"""Threat games: two-player game trees, subgame-perfect equilibrium and Gambit export, and
+Nash's (1953) variable-threat bargaining game.
+
+The scenario-level analyses live in :mod:`zopa.threats.scenario` (the sequential game,
+``analyze_threats``) and :mod:`zopa.threats.variable_scenario` (``analyze_variable_threats``);
+they are not imported here, to keep this package importable without the valuation engine.
+"""
 
 from zopa.threats.efg import to_efg
 from zopa.threats.game import (
@@ -12,20 +18,40 @@ from zopa.threats.game import (
     ThreatCheck,
     backward_induction,
     credible_threats,
+    paired_se,
     walk,
+)
+from zopa.threats.variable import (
+    NO_THREAT,
+    FiniteThreatSolution,
+    TUThreatSolution,
+    ZeroSumSolution,
+    finite_threat_solution,
+    pure_equilibria,
+    solve_zero_sum,
+    tu_threat_solution,
 )
 
 __all__ = [
+    "NO_THREAT",
     "Chance",
     "Decision",
+    "FiniteThreatSolution",
     "Game",
     "GameTreeError",
     "NodeChoice",
     "Solution",
+    "TUThreatSolution",
     "Terminal",
     "ThreatCheck",
+    "ZeroSumSolution",
     "backward_induction",
     "credible_threats",
+    "finite_threat_solution",
+    "paired_se",
+    "pure_equilibria",
+    "solve_zero_sum",
     "to_efg",
+    "tu_threat_solution",
     "walk",
 ]

@@ -2,8 +2,9 @@
 
 A game is a tree of plain frozen dataclasses:
 
-* :class:`Terminal` — a payoff per player (value units, e.g. USD billions of present value)
-  and optionally the Monte Carlo standard error of each payoff;
+* :class:`Terminal` — a payoff per player (value units, e.g. USD billions of present value),
+  optionally the Monte Carlo standard error of each payoff and its per-path *influence* values
+  (below);
 * :class:`Chance` — named outcomes, each with a probability that may differ per player (each
   side evaluates the node under its own beliefs), and a child;
 * :class:`Decision` — a mover, named actions each leading to a child, and the subset of
@@ -13,12 +14,25 @@ A game is a tree of plain frozen dataclasses:
 ``i`` is its payoff at a terminal, ``sum_o p_i(o) * v_i(child_o)`` at a chance node (own
 beliefs ``p_i``), and the value of the mover's chosen child at a decision node, where the
 mover picks the action maximising *its own* value; exact ties go to the earlier action in
-the node's order.  Standard errors: a chance node gets ``sum_o p_i(o) * se_i(child_o)`` (a
-bound that holds whatever the correlation of the Monte Carlo errors), a decision node that of
-the chosen child.  The *margin* of a decision is the mover's value of the chosen action less
-that of the best other action, with standard error ``sqrt(se_chosen**2 + se_runner_up**2)``
-(exact for independent estimates, conservative for positively correlated ones such as
-common random numbers); a decision is ``within_noise`` when ``margin < 2 * margin_se``.
+the node's order.
+
+Standard errors.  A Monte Carlo payoff estimated on ``N`` common paths is, to first order, the
+mean of per-path *influence values* ``psi`` (the per-path values themselves for a mean; for a
+CARA certainty equivalent ``CE = -ln E[exp(-aV)]/a`` the delta method gives
+``psi = -exp(-a(V - CE))/a`` up to a constant), so any linear combination ``sum_j c_j v_j`` of
+payoffs on the same paths has standard error ``sd(sum_j c_j psi_j)/sqrt(N)`` — the *paired*
+standard error, which keeps the correlation common random numbers induce (Glasserman 2004,
+*Monte Carlo Methods in Financial Engineering*, ch. 4; van der Vaart 1998, *Asymptotic
+Statistics*, ch. 3).  When every terminal below a node carries influence values (all of the
+same length ``N``), a chance node's are ``sum_o p_i(o) * psi_i(child_o)``, its standard error
+``sd(psi_i)/sqrt(N)``, and a decision node's those of the chosen child.  Without them a chance
+node gets ``sum_o p_i(o) * se_i(child_o)`` (a bound that holds whatever the correlation of the
+Monte Carlo errors).  The *margin* of a decision is the mover's value of the chosen action less
+that of the best other action; its standard error is the paired one,
+``sd(psi_chosen - psi_runner_up)/sqrt(N)``, when both actions carry influence values, else
+``sqrt(se_chosen**2 + se_runner_up**2)`` (exact for independent estimates, conservative for
+positively correlated ones such as common random numbers).  A decision is ``within_noise`` when
+``margin < 2 * margin_se``.
 
 A threat is *credible* when its mover would carry it out if its node were reached, i.e. the
 mover picks it at that node in the subgame-perfect equilibrium (:func:`credible_threats`).
@@ -28,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,17 +57,23 @@ class GameTreeError(ValueError):
 class Terminal:
     """End of play: ``payoffs[player]`` and, optionally, its Monte Carlo standard error.
 
-    Players left out of ``se`` have standard error 0.
+    Players left out of ``se`` have standard error 0.  ``influence[player]``, when given (for
+    every player), holds the payoff estimator's ``N`` per-path influence values on the paths
+    shared by the whole game, so that comparisons are paired (see the module docstring).
     """
 
     payoffs: Mapping[str, float]
     se: Mapping[str, float] | None = None
     label: str = ""
+    influence: Mapping[str, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payoffs", {str(k): float(v) for k, v in self.payoffs.items()})
         if self.se is not None:
             object.__setattr__(self, "se", {str(k): float(v) for k, v in self.se.items()})
+        if self.influence is not None:
+            arrays = {str(k): np.asarray(v, dtype=float) for k, v in self.influence.items()}
+            object.__setattr__(self, "influence", arrays)
 
 
 Probability = float | Mapping[str, float]
@@ -128,8 +148,13 @@ class Game:
         if len(players) != 2 or players[0] == players[1]:
             raise GameTreeError(f"players must be two distinct names; got {self.players!r}")
         object.__setattr__(self, "players", players)
+        lengths: set[int] = set()
         for path, node in walk(self.root):
             _check_node(node, players, path)
+            if isinstance(node, Terminal) and node.influence is not None:
+                lengths |= {v.size for v in node.influence.values()}
+        if len(lengths) > 1:
+            raise GameTreeError(f"influence values must all have the same number of paths; got {sorted(lengths)}")
 
     def probabilities(self, chance: Chance, player: str) -> np.ndarray:
         """Probabilities of ``chance``'s outcomes under ``player``'s beliefs."""
@@ -184,6 +209,12 @@ def _check_terminal(node: Terminal, players: tuple[str, ...], where: str) -> Non
         raise GameTreeError(f"terminal at {where}: payoffs and standard errors must be finite")
     if any(v < 0 for v in se.values()):
         raise GameTreeError(f"terminal at {where}: standard errors must be >= 0")
+    if node.influence is not None:
+        if set(node.influence) != set(players):
+            raise GameTreeError(f"terminal at {where}: influence must give per-path values for each of {players}")
+        arrays = list(node.influence.values())
+        if any(a.ndim != 1 or a.size < 2 or not np.isfinite(a).all() for a in arrays):
+            raise GameTreeError(f"terminal at {where}: influence values must be finite 1-D arrays of >= 2 paths")
 
 
 def _check_chance(node: Chance, players: tuple[str, ...], where: str) -> None:
@@ -204,7 +235,12 @@ def _check_chance(node: Chance, players: tuple[str, ...], where: str) -> None:
 
 @dataclass(frozen=True)
 class NodeChoice:
-    """The equilibrium choice at one decision node (values in the mover's own terms)."""
+    """The equilibrium choice at one decision node (values in the mover's own terms).
+
+    ``difference_se[a]`` is the standard error of ``value(chosen) - value(a)`` (0 for the chosen
+    action): paired over paths where both actions carry influence values, else the unpaired
+    ``sqrt(se_chosen**2 + se_a**2)``; ``paired`` says whether ``margin_se`` is the paired one.
+    """
 
     path: tuple[str, ...]
     label: str
@@ -217,6 +253,8 @@ class NodeChoice:
     margin_se: float
     within_noise: bool
     reached: bool
+    difference_se: dict[str, float] = field(default_factory=dict)
+    paired: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,7 +264,8 @@ class Solution:
     ``path`` lists the equilibrium actions from the root up to the first chance node or
     terminal; ``choices`` holds every decision node in pre-order, with ``reached`` telling
     whether equilibrium play gets there with positive probability under some player's beliefs.
-    ``value``/``value_se`` give the root's value to each player under its own beliefs.
+    ``value``/``value_se`` give the root's value to each player under its own beliefs, and
+    ``value_influence`` its per-path influence values when every terminal carries them.
     """
 
     players: tuple[str, str]
@@ -234,6 +273,7 @@ class Solution:
     value: dict[str, float]
     value_se: dict[str, float]
     choices: tuple[NodeChoice, ...]
+    value_influence: dict[str, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     def choice(self, path: Sequence[str] = ()) -> NodeChoice:
         """The choice at the decision node reached by ``path`` (branch labels from the root)."""
@@ -249,14 +289,27 @@ class Solution:
         return {item.path: item.action for item in self.choices}
 
 
-# Decision-node path -> (node, index of the chosen action, mover's value and SE of each action).
-_Raw = dict[tuple[str, ...], tuple[Decision, int, np.ndarray, np.ndarray]]
+# Decision-node path -> (node, index of the chosen action, mover's value and SE of each action,
+# mover's influence values of each action or None).
+_Raw = dict[tuple[str, ...], tuple[Decision, int, np.ndarray, np.ndarray, list[np.ndarray | None]]]
 
 
 @dataclass(frozen=True)
 class _Solved:
     value: np.ndarray  # (2,) value to each player, in Game.players order
     se: np.ndarray  # (2,) standard error of that value
+    influence: np.ndarray | None = None  # (2, N) per-path influence values, when known
+
+
+def paired_se(influence: np.ndarray) -> np.ndarray:
+    """Standard error ``sd(psi)/sqrt(N)`` of the estimate whose per-path influence values are
+    ``psi`` (last axis: paths).
+
+    >>> float(paired_se(np.array([1.0, 2.0, 3.0, 4.0])).round(4))
+    0.6455
+    """
+    psi = np.asarray(influence, dtype=float)
+    return psi.std(axis=-1, ddof=1) / np.sqrt(psi.shape[-1])
 
 
 def backward_induction(game: Game) -> Solution:
@@ -277,22 +330,22 @@ def backward_induction(game: Game) -> Solution:
     def solve(node: Node, path: tuple[str, ...]) -> _Solved:
         if isinstance(node, Terminal):
             se = node.se or {}
+            psi = None if node.influence is None else np.stack([node.influence[p] for p in players])
             return _Solved(
                 np.array([node.payoffs[p] for p in players]),
                 np.array([se.get(p, 0.0) for p in players]),
+                psi,
             )
         if isinstance(node, Chance):
             children = [solve(child, (*path, name)) for name, _, child in node.outcomes]
-            probs = np.stack([game.probabilities(node, p) for p in players])  # (2, outcomes)
-            values = np.stack([c.value for c in children], axis=1)  # (2, outcomes)
-            errors = np.stack([c.se for c in children], axis=1)
-            return _Solved((probs * values).sum(axis=1), (probs * errors).sum(axis=1))
+            return _chance(np.stack([game.probabilities(node, p) for p in players]), children)
         children = [solve(child, (*path, name)) for name, child in node.actions]
         mover = players.index(node.player)
         own = np.array([c.value[mover] for c in children])
         own_se = np.array([c.se[mover] for c in children])
+        own_psi = [None if c.influence is None else c.influence[mover] for c in children]
         best = int(own.argmax())  # first maximum: ties go to the earlier action
-        raw[path] = (node, best, own, own_se)
+        raw[path] = (node, best, own, own_se, own_psi)
         return children[best]
 
     root = solve(game.root, ())
@@ -313,7 +366,18 @@ def backward_induction(game: Game) -> Solution:
         value={p: float(root.value[i]) for i, p in enumerate(players)},
         value_se={p: float(root.se[i]) for i, p in enumerate(players)},
         choices=choices,
+        value_influence=None if root.influence is None else {p: root.influence[i] for i, p in enumerate(players)},
     )
+
+
+def _chance(probs: np.ndarray, children: list[_Solved]) -> _Solved:
+    """Each player's own-belief expectation over a chance node's children (``probs``: (2, outcomes))."""
+    values = np.stack([c.value for c in children], axis=1)  # (2, outcomes)
+    if all(c.influence is not None for c in children):
+        psi = np.einsum("io,oin->in", probs, np.stack([c.influence for c in children]))  # type: ignore[misc]
+        return _Solved((probs * values).sum(axis=1), paired_se(psi), psi)
+    errors = np.stack([c.se for c in children], axis=1)
+    return _Solved((probs * values).sum(axis=1), (probs * errors).sum(axis=1))
 
 
 def _reached_paths(game: Game, raw: _Raw) -> set[tuple[str, ...]]:
@@ -333,24 +397,41 @@ def _reached_paths(game: Game, raw: _Raw) -> set[tuple[str, ...]]:
     return reached
 
 
+def _difference_se(best: int, own_se: np.ndarray, own_psi: list[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
+    """SE of ``value(best) - value(a)`` for every action ``a`` and whether it is paired."""
+    unpaired = np.hypot(own_se[best], own_se)
+    paired = np.array([own_psi[best] is not None and psi is not None for psi in own_psi])
+    out = unpaired.copy()
+    if paired.any():
+        chosen = own_psi[best]
+        others = np.stack([psi for psi, ok in zip(own_psi, paired, strict=True) if ok])
+        out[paired] = paired_se(chosen - others)
+    out[best] = 0.0
+    paired[best] = own_psi[best] is not None
+    return out, paired
+
+
 def _choice(
     path: tuple[str, ...],
     node: Decision,
     best: int,
     own: np.ndarray,
     own_se: np.ndarray,
+    own_psi: list[np.ndarray | None],
     *,
     reached: bool,
 ) -> NodeChoice:
     names = [name for name, _ in node.actions]
+    diff_se, is_paired = _difference_se(best, own_se, own_psi)
     if len(names) > 1:
         others = np.delete(np.arange(len(names)), best)
         second = int(others[own[others].argmax()])
         margin = float(own[best] - own[second])
-        margin_se = float(np.hypot(own_se[best], own_se[second]))
+        margin_se = float(diff_se[second])
         runner_up: str | None = names[second]
+        paired = bool(is_paired[second])
     else:
-        margin, margin_se, runner_up = float("inf"), 0.0, None
+        margin, margin_se, runner_up, paired = float("inf"), 0.0, None, False
     return NodeChoice(
         path=path,
         label=node.label,
@@ -363,6 +444,8 @@ def _choice(
         margin_se=margin_se,
         within_noise=margin < 2.0 * margin_se,
         reached=reached,
+        difference_se={n: float(v) for n, v in zip(names, diff_se, strict=True)},
+        paired=paired,
     )
 
 
@@ -371,7 +454,8 @@ class ThreatCheck:
     """Whether a threat would be carried out if its node were reached.
 
     ``shortfall`` is the mover's value of its equilibrium action less that of the threat (0
-    when the threat is the equilibrium action), ``shortfall_se`` its standard error
+    when the threat is the equilibrium action), ``shortfall_se`` its standard error — paired over
+    paths when both actions carry influence values (:attr:`NodeChoice.difference_se`), else
     ``sqrt(se_chosen**2 + se_threat**2)``; ``within_noise`` flags a verdict the Monte Carlo
     precision does not settle (for a credible threat: its own decision margin < 2 SE; for a
     non-credible one: ``shortfall < 2 * shortfall_se``).
@@ -408,8 +492,7 @@ def credible_threats(game: Game, solution: Solution) -> tuple[ThreatCheck, ...]:
                 shortfall, shortfall_se, noisy = 0.0, 0.0, choice.within_noise
             else:
                 shortfall = choice.action_values[choice.action] - choice.action_values[name]
-                errors = choice.action_se
-                shortfall_se = float(np.hypot(errors[choice.action], errors[name]))
+                shortfall_se = choice.difference_se[name]
                 noisy = shortfall < 2.0 * shortfall_se
             checks.append(
                 ThreatCheck(path, node.player, name, credible, choice.action,

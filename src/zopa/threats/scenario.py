@@ -13,26 +13,67 @@ For the threatener T (e.g. OpenAI) and the responder R (e.g. Microsoft)::
                                                        m fails    → m's failure package
 
 Payoffs are each side's value of the outcome package under its own beliefs (its certainty
-equivalent when risk averse), less the move's cost to T and the court costs to both. Backward
-induction gives the subgame-perfect play; a threat is credible when T would carry it out if R
-refused. The *threat-adjusted disagreement point* is the value of the same game without the
-baseline deal (accepting it, or backing down to it): what each side expects if bargaining fails
-and threats play out.
+equivalent when risk averse; USD bn of present value), less the move's cost to T and the court
+costs to both. Backward induction gives the subgame-perfect play; a threat is credible when T
+would carry it out if R refused. The *threat-adjusted disagreement point* is the value of the same
+game without the baseline deal (accepting it, or backing down to it): what each side expects if
+bargaining fails and threats play out.
+
+Bargaining after a threat.  A carried-out threat changes the status quo but leaves gains from a
+deal.  Given a :class:`~zopa.analysis.DealProblem`, every outcome reached by carrying out a
+threat (the four terminals under "carry out m") is followed by Nash bargaining over the
+problem's packages with that outcome as the disagreement point ``d`` (Nash 1950, "The bargaining
+problem", *Econometrica* 18): the package ``k`` maximising ``(u1_k - d1)(u2_k - d2)`` among those
+with ``u_k >= d``, found by :func:`zopa.bargain.nash_solution` (on expected-utility gains for
+the CARA parties the problem declares, as :func:`zopa.analysis.analyze_problem` does); the costs already paid are sunk,
+so the payoff is ``u_k - c`` and ``d = V(outcome) - c``.  Where no package is individually rational
+for ``d`` the outcome itself stands.  Walking away, backing down and conceding end as before, and
+the disagreement game is built without this continuation (its value is the threat point from
+which bargaining would continue).  The tree's shape and labels are unchanged; a bargained
+terminal's label gains ``→ bargain: <package>``.
+
+Standard errors.  Terminal payoffs carry per-path influence values (:mod:`zopa.threats.paths`),
+so every comparison the solver makes — a decision margin, a threat's shortfall, a chance node's
+expectation — has the paired standard error of the common-random-number paths
+(:mod:`zopa.threats.game`).  A bargained terminal's package has per-path values only when
+``problem_paths`` supplies them on the same paths; without them comparisons involving it fall
+back to the unpaired (conservative) figure, and the result says so in its notes.
+
+Moves by both parties.  The sequential tree has one threatener, the party of the first declared
+move; moves declared by the other party are not dropped silently: they are left out of the tree,
+listed in :attr:`ThreatAnalysis.left_out` and a note, and enter Nash's simultaneous
+variable-threat game (:func:`zopa.threats.variable_scenario.analyze_variable_threats`), where
+either side may threaten.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from zopa.threats.efg import to_efg
 from zopa.threats.game import Chance, Decision, Game, Solution, Terminal, ThreatCheck, backward_induction, credible_threats
+from zopa.threats.paths import influence, package_influence, paired_se, quantity_mean
+from zopa.threats.variable import RiskAversion, nash_package
+from zopa.threats.variable_scenario import problem_risk_aversion
 from zopa.value import Estimate, Valuation, value_scenario
+
+#: ``problem_paths(party, k)``: per-path values (USD bn, own beliefs) of the problem's package ``k``.
+ProblemPaths = Callable[[str, int], np.ndarray]
 
 
 @dataclass(frozen=True)
 class ThreatAnalysis:
-    """The solved threat game of a scenario."""
+    """The solved threat game of a scenario.
+
+    ``shift[p]`` is ``(d_p - V_p(status quo), paired SE)``: how far the threat-adjusted
+    disagreement point moves each side from the plain status quo.  ``left_out`` names the moves
+    of the responder, which the sequential tree does not model (see the module docstring);
+    ``bargained`` says whether carried-out threats are followed by bargaining.
+    """
 
     game: Game
     solution: Solution
@@ -43,6 +84,10 @@ class ThreatAnalysis:
     threatener: str
     responder: str
     labels: dict[str, str]
+    shift: dict[str, tuple[float, float]] = field(default_factory=dict)
+    left_out: tuple[str, ...] = ()
+    bargained: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def disagreement_point(self) -> dict[str, float]:
@@ -55,7 +100,7 @@ class ThreatAnalysis:
 
 
 def threat_packages(scenario: Any) -> list[str]:
-    """Every package the threat game can end in."""
+    """Every package the threat games (sequential and variable-threat) can end in."""
     t = scenario.threats
     names = {t.baseline, scenario.meta.status_quo, t.responses.concede}
     for move in t.moves.values():
@@ -63,45 +108,112 @@ def threat_packages(scenario: Any) -> list[str]:
     return sorted(names)
 
 
-def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: bool = True) -> Game:
-    """The game tree with payoffs from ``valuation`` (which must cover :func:`threat_packages`)."""
+def threatener_of(scenario: Any) -> str:
+    """The sequential game's threatener: the party of the first declared move."""
+    return next(iter(scenario.threats.moves.values())).by
+
+
+def sequential_moves(scenario: Any) -> dict[str, Any]:
+    """The moves in the sequential tree: the threatener's, in declaration order."""
+    threatener = threatener_of(scenario)
+    return {name: m for name, m in scenario.threats.moves.items() if m.by == threatener}
+
+
+@dataclass(frozen=True)
+class _Settle:
+    """Nash bargaining over a problem after a carried-out threat (module docstring)."""
+
+    parties: tuple[str, str]
+    utility: np.ndarray  # (2, K) in ``parties`` order
+    utility_se: np.ndarray  # (2, K)
+    name: Callable[[int], str]
+    psi: Callable[[int], np.ndarray | None]
+    risk_aversion: RiskAversion = (None, None)
+
+    def __call__(self, outcome: Terminal, costs: dict[str, float]) -> Terminal:
+        c = np.array([costs.get(p, 0.0) for p in self.parties])
+        u = self.utility - c[:, None]
+        d = (outcome.payoffs[self.parties[0]], outcome.payoffs[self.parties[1]])
+        k = nash_package(u[0], u[1], *d, risk_aversion=self.risk_aversion)
+        if k is None:
+            return outcome
+        psi = self.psi(k)
+        return Terminal({p: float(u[i, k]) for i, p in enumerate(self.parties)},
+                        {p: float(self.utility_se[i, k]) for i, p in enumerate(self.parties)},
+                        label=f"{outcome.label} → bargain: {self.name(k)}",
+                        influence=None if psi is None else {p: psi[i] for i, p in enumerate(self.parties)})
+
+
+def _settler(problem: Any, parties: tuple[str, str], valuation: Valuation,
+             problem_paths: ProblemPaths | None) -> _Settle:
+    order = [list(problem.parties).index(p) for p in parties]
+    utility = np.asarray(problem.utility, dtype=float)[order]
+    se = np.zeros_like(utility) if problem.utility_se is None else np.asarray(problem.utility_se, dtype=float)[order]
+
+    def name(k: int) -> str:
+        return problem.labels[k] if k < len(problem.labels) else "; ".join(f"{a}: {b}" for a, b in problem.describe(k).items())
+
+    def psi(k: int) -> np.ndarray | None:
+        if problem_paths is None:
+            return None
+        x = [np.asarray(problem_paths(p, k), dtype=float) for p in parties]
+        if any(v.shape != (valuation.n_paths,) for v in x):
+            return None
+        return np.stack([influence(v, valuation.risk_aversion(p)) for v, p in zip(x, parties, strict=True)])
+
+    return _Settle(parties, utility, se, name, psi, problem_risk_aversion(problem, order))
+
+
+def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: bool = True, problem: Any = None,
+                      problem_paths: ProblemPaths | None = None) -> Game:
+    """The game tree with payoffs from ``valuation`` (which must cover :func:`threat_packages`).
+
+    With ``problem`` (a :class:`~zopa.analysis.DealProblem`) carried-out threats are followed by
+    Nash bargaining over its packages (module docstring); ``problem_paths`` pairs their SEs.
+    Only the threatener's moves (:func:`sequential_moves`) are in the tree.
+    """
     t = scenario.threats
     parties = tuple(scenario.party_ids)
-    threatener = next(iter(t.moves.values())).by
+    threatener = threatener_of(scenario)
     responder = scenario.other(threatener)
-
-    def mean(q: Any, party: str) -> float:
-        return float(q.for_party(party).mean()) if q is not None else 0.0
+    settle = None if problem is None else _settler(problem, parties, valuation, problem_paths)  # type: ignore[arg-type]
 
     def outcome(package: str, label: str, costs: dict[str, float] | None = None) -> Terminal:
         costs = costs or {}
         values = {p: valuation.estimate(package, p).value - costs.get(p, 0.0) for p in parties}
         errors = {p: valuation.estimate(package, p).value_se for p in parties}
-        return Terminal(values, errors, label=f"{label}: {scenario.packages[package].label}")
+        paths = {p: package_influence(valuation, package, p) for p in parties}
+        return Terminal(values, errors, label=f"{label}: {scenario.packages[package].label}", influence=paths)
 
-    win = {p: mean(t.responses.litigate_win, p) for p in parties}
-    court = {p: mean(t.responses.litigate_cost, p) for p in parties}
+    def carried_out(package: str, label: str, costs: dict[str, float]) -> Terminal:
+        reached = outcome(package, label, costs)
+        return reached if settle is None else settle(reached, costs)
+
+    win = {p: quantity_mean(t.responses.litigate_win, p) for p in parties}
+    court = {p: quantity_mean(t.responses.litigate_cost, p) for p in parties}
     root_actions: list[tuple[str, Any]] = []
     if include_baseline:
         root_actions.append((f"accept {t.baseline}", outcome(t.baseline, "baseline")))
     root_actions.append(("walk away", outcome(scenario.meta.status_quo, "no deal")))
     threats = set()
-    for name, move in t.moves.items():
-        cost = {threatener: mean(move.cost, threatener)}
+    for name, move in sequential_moves(scenario).items():
+        cost = {threatener: quantity_mean(move.cost, threatener)}
         both = {p: cost.get(p, 0.0) + court[p] for p in parties}
-        success = {p: mean(move.success, p) for p in parties}
+        success = {p: quantity_mean(move.success, p) for p in parties}
         litigation = Chance(
-            ((f"{responder} wins in court", win, outcome(move.if_failure, "threat defeated", both)),
-             (f"{responder} loses in court", {p: 1 - win[p] for p in parties}, outcome(move.if_success, "threat upheld", both))),
+            ((f"{responder} wins in court", win, carried_out(move.if_failure, "threat defeated", both)),
+             (f"{responder} loses in court", {p: 1 - win[p] for p in parties},
+              carried_out(move.if_success, "threat upheld", both))),
             label=f"court on {name}",
         )
-        after_success = Decision(responder, (("accept", outcome(move.if_success, "threat succeeds", cost)),
+        after_success = Decision(responder, (("accept", carried_out(move.if_success, "threat succeeds", cost)),
                                              ("litigate", litigation)),
                                  label=f"{responder} after {name} succeeds", threats=frozenset({"litigate"}))
         carried = Chance(((f"{name} succeeds", success, after_success),
                           (f"{name} fails", {p: 1 - success[p] for p in parties},
-                           outcome(move.if_failure, "threat fails", cost))), label=f"{name} carried out")
-        fallback = outcome(t.baseline, "backed down") if include_baseline else outcome(scenario.meta.status_quo, "backed down")
+                           carried_out(move.if_failure, "threat fails", cost))), label=f"{name} carried out")
+        fallback = (outcome(t.baseline, "backed down") if include_baseline
+                    else outcome(scenario.meta.status_quo, "backed down"))
         follow = Decision(threatener, ((f"carry out {name}", carried), ("back down", fallback)),
                           label=f"{threatener} after refusal of {name}", threats=frozenset({f"carry out {name}"}))
         reply = Decision(responder, (("concede", outcome(t.responses.concede, "concession")), ("refuse", follow)),
@@ -112,18 +224,59 @@ def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: boo
     return Game(parties, root)  # type: ignore[arg-type]
 
 
-def analyze_threats(scenario: Any, n_paths: int = 20_000, seed: int = 0, valuation: Valuation | None = None) -> ThreatAnalysis:
-    """Value the outcome packages, build and solve the threat game and its disagreement subgame."""
+def _shift(scenario: Any, valuation: Valuation, disagreement: Solution) -> dict[str, tuple[float, float]]:
+    """``d_p - V_p(status quo)`` with its paired SE (unpaired bound without influence values)."""
+    sq = scenario.meta.status_quo
+    out = {}
+    for p in scenario.party_ids:
+        base = valuation.estimate(sq, p)
+        diff = disagreement.value[p] - base.value
+        if disagreement.value_influence is None:
+            out[p] = (diff, disagreement.value_se[p] + base.value_se)
+        else:
+            out[p] = (diff, float(paired_se(disagreement.value_influence[p] - package_influence(valuation, sq, p))))
+    return out
+
+
+def _notes(scenario: Any, left_out: tuple[str, ...], problem: Any, paired: bool) -> tuple[str, ...]:
+    notes = []
+    if left_out:
+        other = scenario.other(threatener_of(scenario))
+        notes.append(f"Moves by {other} ({', '.join(left_out)}) are not in this sequential game, whose threatener is "
+                     f"{threatener_of(scenario)}; they enter Nash's variable-threat game, where both sides threaten at once.")
+    if problem is not None:
+        notes.append("A carried-out threat is followed by Nash bargaining over the deal's packages from the outcome it "
+                     "leaves (threat and court costs sunk); where no package beats that outcome, it stands.")
+        if not paired:
+            notes.append("Comparisons involving a post-threat settlement use unpaired (conservative) standard errors: "
+                         "its package has no per-path values on these paths.")
+    return tuple(notes)
+
+
+def analyze_threats(scenario: Any, n_paths: int = 20_000, seed: int = 0, valuation: Valuation | None = None,
+                    problem: Any = None, *, problem_paths: ProblemPaths | None = None) -> ThreatAnalysis:
+    """Value the outcome packages, build and solve the threat game and its disagreement subgame.
+
+    ``problem`` (a :class:`~zopa.analysis.DealProblem`): bargaining continues after a carried-out
+    threat (module docstring); without it the game is as before.  ``problem_paths(party, k)``:
+    per-path values of the problem's package ``k`` on the valuation's paths, to pair the
+    standard errors of comparisons with post-threat settlements.
+    """
     if scenario.threats is None:
         raise ValueError("the scenario has no [threats] section; declare moves to analyse threats")
     needed = threat_packages(scenario)
     if valuation is None or not set(needed) <= set(valuation.packages):
         valuation = value_scenario(scenario, n_paths, seed, packages=needed)
-    game = build_threat_game(scenario, valuation)
+    game = build_threat_game(scenario, valuation, problem=problem, problem_paths=problem_paths)
     solution = backward_induction(game)
     no_deal = build_threat_game(scenario, valuation, include_baseline=False)
-    threatener = next(iter(scenario.threats.moves.values())).by
+    disagreement = backward_induction(no_deal)
+    threatener = threatener_of(scenario)
     outcomes = {pkg: {p: valuation.estimate(pkg, p) for p in scenario.party_ids} for pkg in needed}
     labels = {name: move.label for name, move in scenario.threats.moves.items()}
-    return ThreatAnalysis(game, solution, credible_threats(game, solution), no_deal, backward_induction(no_deal),
-                          outcomes, threatener, scenario.other(threatener), labels)
+    left_out = tuple(name for name in scenario.threats.moves if name not in sequential_moves(scenario))
+    paired = solution.value_influence is not None
+    return ThreatAnalysis(game, solution, credible_threats(game, solution), no_deal, disagreement,
+                          outcomes, threatener, scenario.other(threatener), labels,
+                          shift=_shift(scenario, valuation, disagreement), left_out=left_out,
+                          bargained=problem is not None, notes=_notes(scenario, left_out, problem, paired))

@@ -1,0 +1,260 @@
+"""One recommendation: the settlement the analysis predicts, what each side should do, and why.
+
+The supporting views answer different questions — the symmetric Nash solution (Nash 1950), the
+patience-weighted Nash solution that alternating offers against the deadline converge to (Binmore,
+Rubinstein & Wolinsky 1986), the threat-adjusted disagreement point (Nash 1953), a simulated
+negotiation between given strategies — and are reconciled as follows:
+
+* **The predicted settlement** is the patience-weighted Nash package on expected utilities, with
+  the disagreement point moved by the threats each side would credibly carry out when the threat
+  game is declared (a threat that is carried out sets the point bargaining continues from). It is
+  the one solution that accounts for patience, the deadline, risk attitudes and threats together;
+  Binmore, Rubinstein & Wolinsky show that the subgame-perfect outcome of alternating offers with a
+  risk of breakdown *is* such an asymmetric Nash solution, with the breakdown outcome as the
+  disagreement point.
+* **The settlement range** spans the gains of the supporting views (symmetric Nash, patience-weighted
+  Nash with and without threats, the simulated negotiation's agreement): where reasonable models of
+  the same bargaining disagree, the answer is a range, not a point.
+* **For each side**: its *target* (the predicted settlement), its *opening* (the best package for it
+  that still leaves the other side clearly better off than walking away: the far edge of the ZOPA)
+  and its *walk-away* line (what no deal would actually give it: its BATNA, or the threat point when
+  threats are declared) — Raiffa's (1982) aspiration, target and reservation values.
+* **Why**: the predicted package is written out as a named package and valued directly (both sides'
+  beliefs, per term), so the reasons are the terms that carry the value and the part of each side's
+  gain that is a bet on its own beliefs (gain under own beliefs minus gain under the other side's).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from zopa.numbers import num, pm
+
+
+@dataclass(frozen=True)
+class SideAdvice:
+    """What one side should aim for, open with and walk away at (USD bn of value to it)."""
+
+    party: str
+    name: str
+    target_gain: tuple[float, float]  # (gain over BATNA, SE) at the predicted settlement
+    opening: dict[str, str]  # the package to open with
+    opening_gain: float
+    walk_away: float  # value below which it should walk away
+    walk_away_label: str
+
+
+@dataclass(frozen=True)
+class TermReason:
+    """One term of the predicted package: its value to each side (risk-neutral means, own beliefs)."""
+
+    term: str
+    label: str
+    value: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The reconciled answer (values in USD bn; gains are over each side's BATNA)."""
+
+    parties: tuple[str, str]
+    names: tuple[str, str]
+    basis: str
+    package: int
+    choices: dict[str, str]
+    gain: tuple[float, float]
+    gain_se: tuple[float, float]
+    gain_range: tuple[tuple[float, float], tuple[float, float]]  # per side (low, high) over the views
+    views: tuple[tuple[str, dict[str, str], tuple[float, float]], ...]  # (view, choices, gains)
+    sides: tuple[SideAdvice, SideAdvice]
+    terms: tuple[TermReason, ...] = ()
+    bet: tuple[float, float] | None = None  # gain under own beliefs − under the other side's, per side
+    restructuring_premium: tuple[float, float] | None = None  # value of restructuring itself, per side
+    stability: float | None = None  # share of bootstrap resamples keeping the Nash package
+    threat_shift: tuple[float, float] | None = None  # disagreement point moved by threats, per side
+    negotiation: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def lines(self, unit: str = "USD bn") -> list[str]:
+        """The recommendation in plain words, first thing a reader sees."""
+        a, b = self.names
+        out = [f"Predicted settlement ({self.basis}): " + "; ".join(f"{k}: {v}" for k, v in self.choices.items()) + "."]
+        out.append(f"{a} gains {pm(self.gain[0], self.gain_se[0], signed=True)} and {b} gains "
+                   f"{pm(self.gain[1], self.gain_se[1], signed=True)} {unit} over walking away; across the "
+                   f"supporting views {a} gains {num(self.gain_range[0][0], True)} to {num(self.gain_range[0][1], True)}, "
+                   f"{b} {num(self.gain_range[1][0], True)} to {num(self.gain_range[1][1], True)}.")
+        for side in self.sides:
+            diff = {k: v for k, v in side.opening.items() if self.choices.get(k) != v}
+            opening = "; ".join(f"{k}: {v}" for k, v in diff.items()) or "the predicted settlement itself"
+            out.append(f"{side.name}: aim for the settlement (+{num(side.target_gain[0])}); open with {opening} "
+                       f"({num(side.opening_gain, True)}); walk away below {num(side.walk_away)} ({side.walk_away_label}).")
+        if self.terms:
+            top = sorted(self.terms, key=lambda t: -abs(t.value[0]) - abs(t.value[1]))[:4]
+            out.append("Why — the terms that carry the value: " + "; ".join(
+                f"{t.label} ({a} {num(t.value[0], True)}, {b} {num(t.value[1], True)})" for t in top) + ".")
+        if self.bet is not None:
+            out.append(f"Of these gains, {num(self.bet[0], True)} ({a}) and {num(self.bet[1], True)} ({b}) exist only "
+                       "under each side's own beliefs (the bet on their disagreement); the rest is value the deal creates.")
+        if self.restructuring_premium is not None:
+            joint = sum(self.gain)
+            prem = sum(self.restructuring_premium)
+            share = f" ({prem / joint:.0%} of the joint gain)" if joint > 0 else ""
+            out.append(f"Restructuring by the deadline is itself worth {num(prem, True)} {unit} jointly{share}: the money "
+                       "at risk that a missed deadline would cost.")
+        if self.threat_shift is not None:
+            out.append(f"Threats move the disagreement point by {num(self.threat_shift[0], True)} ({a}) and "
+                       f"{num(self.threat_shift[1], True)} ({b}).")
+        if self.negotiation:
+            out.append(self.negotiation)
+        if self.stability is not None:
+            out.append(f"The symmetric Nash package survives {self.stability:.0%} of bootstrap resamples of the paths.")
+        return out + list(self.notes)
+
+
+def _gains(problem: Any, k: int, batna: tuple[float, float]) -> tuple[float, float]:
+    return (float(problem.utility[0, k] - batna[0]), float(problem.utility[1, k] - batna[1]))
+
+
+def _weighted(problem: Any, d: tuple[float, float], weight: float) -> int | None:
+    from zopa.bargain import nash_solution
+
+    u1, u2 = problem.utility
+    return nash_solution(u1, u2, d[0], d[1], weight=weight, risk_aversion=problem.risk_aversion)
+
+
+def _opening(problem: Any, side: int) -> int | None:
+    """The best package for ``side`` that leaves the other side's gain clear of the noise."""
+    from zopa.bargain.noise import NOISE_Z
+
+    gain = problem.utility - np.asarray(problem.batna)[:, None]
+    other = 1 - side
+    floor = NOISE_Z * problem.gain_se[other] if problem.gain_se is not None else 0.0
+    ok = (gain[other] > floor) & (gain[side] >= 0)
+    if not ok.any():
+        return None
+    idx = np.flatnonzero(ok)
+    return int(idx[np.argmax(problem.utility[side, idx])])
+
+
+def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, negotiation: Any = None,
+              package_valuation: Any = None, package_name: str | None = None,
+              premium: tuple[float, float] | None = None) -> Recommendation | None:
+    """Reconcile the analysis into one recommendation (``None`` without a ZOPA).
+
+    ``threat_point``: the threat-adjusted disagreement values; ``negotiation``: a
+    :class:`~zopa.negotiate.scenario.ScenarioNegotiation`; ``package_valuation``: a valuation that
+    includes the predicted package as the named package ``package_name`` (for the reasons).
+    """
+    p = analysis.problem
+    if not analysis.zopa.exists:
+        return None
+    batna = tuple(float(x) for x in p.batna)
+    weight = analysis.deadline.nash_weight if analysis.deadline is not None else 0.5
+    views: list[tuple[str, int]] = []
+    for key, label in (("nash", "symmetric Nash"), ("weighted_nash", "patience-weighted Nash")):
+        point = analysis.solutions.get(key)
+        if point is not None:
+            views.append((label, point.package))
+    basis = "patience-weighted Nash on expected utilities" if analysis.deadline is not None else "Nash on expected utilities"
+    headline = analysis.solutions.get("weighted_nash") or analysis.solutions.get("nash")
+    k = headline.package if headline is not None else None
+    shift = None
+    if threat_point is not None:
+        d = (float(threat_point[0]), float(threat_point[1]))
+        shift = (d[0] - batna[0], d[1] - batna[1])
+        kt = _weighted(p, d, weight) if d != batna else k
+        if kt is not None:
+            views.append(("patience-weighted Nash from the threat point", kt))
+            if d != batna:
+                k = kt
+                basis += ", from the threat-adjusted disagreement point"
+    neg_line = None
+    if negotiation is not None and getattr(negotiation.result, "agreement", False):
+        views.append(("simulated negotiation", int(negotiation.result.package)))
+        g = _gains(p, int(negotiation.result.package), batna)
+        neg_line = (f"The simulated negotiation ({negotiation.strategies[0]} vs {negotiation.strategies[1]}) agrees on a "
+                    f"package giving {p.names[0]} {num(g[0], True)} and {p.names[1]} {num(g[1], True)}."
+                    if hasattr(negotiation, "strategies") else
+                    f"The simulated negotiation agrees on a package giving {p.names[0]} {num(g[0], True)} and "
+                    f"{p.names[1]} {num(g[1], True)}.")
+    elif negotiation is not None:
+        neg_line = "The simulated negotiation ends without agreement: the strategies played leave the ZOPA unused."
+    if k is None:
+        return None
+    gains = [_gains(p, kv, batna) for _, kv in views] or [_gains(p, k, batna)]
+    rng = tuple((min(g[i] for g in gains), max(g[i] for g in gains)) for i in (0, 1))
+    gse = p.gain_se[:, k] if p.gain_se is not None else np.zeros(2)
+    walk = tuple(float(threat_point[i]) if threat_point is not None else batna[i] for i in (0, 1))
+    sides = []
+    for i in (0, 1):
+        o = _opening(p, i)
+        o = k if o is None else o
+        sides.append(SideAdvice(p.parties[i], p.names[i], (_gains(p, k, batna)[i], float(gse[i])), p.describe(o),
+                                _gains(p, o, batna)[i], float(walk[i]),
+                                "if talks fail and threats play out" if threat_point is not None else
+                                f"its BATNA: {p.batna_label[i]}"))
+    reasons: tuple[TermReason, ...] = ()
+    bet = None
+    if package_valuation is not None and package_name is not None:
+        reasons, bet = _reasons(package_valuation, package_name, p.parties)
+    stability = analysis.stability.share if getattr(analysis, "stability", None) is not None else None
+    return Recommendation(
+        p.parties, p.names, basis, int(k), p.describe(int(k)), _gains(p, k, batna), (float(gse[0]), float(gse[1])),
+        rng, tuple((name, p.describe(kv), _gains(p, kv, batna)) for name, kv in views), (sides[0], sides[1]),
+        reasons, bet, premium, stability, shift, neg_line,
+    )
+
+
+def _reasons(valuation: Any, name: str, parties: tuple[str, str]) -> tuple[tuple[TermReason, ...], tuple[float, float]]:
+    sq = valuation.scenario.meta.status_quo
+    a, b = parties
+    terms = []
+    own = {p: valuation.term_estimates(name, p) for p in parties}
+    for term in own[a]:
+        terms.append(TermReason(term, valuation.term_label(name, term), (own[a][term].mean, own[b][term].mean)))
+    bet = tuple(valuation.difference(p, name, sq).mean - valuation.difference(p, name, sq, valuation.scenario.other(p)).mean
+                for p in parties)
+    return tuple(terms), (float(bet[0]), float(bet[1]))
+
+
+def package_scenario(scenario: Any, space: Any, k: int, name: str = "recommended") -> Any:
+    """``scenario`` with deal-space package ``k`` written out as the named package ``name``."""
+    from zopa.scenario.schema import Scenario
+
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    cols = space.column_index(space.choices[[k]])[0]
+    terms = []
+    for c in cols:
+        term = space.columns[c].term
+        if term is not None:
+            raw = term.model_dump(mode="python", by_alias=True, exclude_none=True)
+            raw.pop("key", None)
+            terms.append(raw)
+    ds = scenario.deal_space
+    data["packages"][name] = {"label": "the predicted settlement", "base": ds.base, "drop": list(ds.drop),
+                              "restructured": ds.restructured, "terms": terms}
+    return Scenario.model_validate(data)
+
+
+def recommend_scenario(scenario: Any, analysis: Any, space_valuation: Any, n_paths: int, seed: int,
+                       threat_point: tuple[float, float] | None = None, negotiation: Any = None) -> Recommendation | None:
+    """:func:`recommend` with the predicted package valued directly (both beliefs, per term) and the
+    restructuring premium priced on the same paths."""
+    first = recommend(analysis, threat_point, negotiation)
+    if first is None:
+        return None
+    if space_valuation is None:
+        return first
+    from zopa.restructuring import restructuring_premium
+    from zopa.value import value_scenario
+
+    variant = package_scenario(scenario, space_valuation.space, first.package)
+    v = value_scenario(variant, n_paths, seed, packages=[scenario.meta.status_quo, "recommended"])
+    reasons, bet = _reasons(v, "recommended", first.parties)
+    premium = restructuring_premium(scenario, n_paths, seed)
+    prem = tuple(premium[p].value for p in first.parties) if premium else None
+    return dataclasses.replace(first, terms=reasons, bet=bet, restructuring_premium=prem)
