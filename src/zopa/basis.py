@@ -119,14 +119,15 @@ def value_space(
         streams = RandomStreams(seed, start, n, quantiles or {})
         for p in parties:
             world = SimulatedWorld(scenario, view[p], ds.restructured, streams, exit_scale=scale)
-            shared_world, _ = decide_clauses(world, shared_terms, parties, times, rule)
+            alternatives: dict = {}  # stake term × clause alternative → values, shared by the columns
+            shared_world, _ = decide_clauses(world, shared_terms, parties, times, rule, alternatives)
             for term in shared_terms:
                 for part, flows in term_parts(term, shared_world).values():
                     constant[p][rows] += party_value(part, flows, p, times, rule.rate(part, p))
             for b, column in enumerate(space.columns):
                 if column.term is not None:
                     # A controlled clause is decided on the stakes of this column and the shared terms.
-                    ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule)
+                    ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
                     for part, flows in term_parts(column.term, ctx).values():
                         columns[p][rows, b] += party_value(part, flows, p, times, rule.rate(part, p))
         if progress is not None:

@@ -32,7 +32,10 @@ import numpy as np
 from zopa.scenario.schema import DeclaredTrigger, FirstOfTrigger
 from zopa.world import PathTimes
 
-ValueOf = Callable[[Any], dict[str, np.ndarray]]
+#: ``value_of(ctx, name, tag)``: each party's per-path value of the stakes in trigger ``name`` under
+#: ``ctx``; ``tag`` names the alternative being valued (and the decisions already taken), so callers
+#: may cache values across packages that share terms.
+ValueOf = Callable[[Any, str, tuple], dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,11 @@ def _pv_at(amount: np.ndarray, when: np.ndarray, t0: float, horizon: float, rate
     return np.where(finite, amount * np.power(1.0 + rate, -(np.where(finite, when, t0) - t0)), 0.0)
 
 
-def decide(world: Any, name: str, value_of: ValueOf, rule: Any) -> ClauseDecision:
-    """Decide controlled trigger ``name`` on every path of ``world``; ``value_of(ctx)`` gives each
-    party's per-path value of the stakes (the package's terms) under ``ctx``'s trigger definitions;
-    ``rule`` is the scenario's :class:`~zopa.discounting.Discounter` (costs are ``fixed`` flows)."""
+def decide(world: Any, name: str, value_of: ValueOf, rule: Any, priors: tuple = ()) -> ClauseDecision:
+    """Decide controlled trigger ``name`` on every path of ``world``; ``value_of`` gives each party's
+    per-path value of the stakes (the package's terms that depend on ``name``) under a context's
+    trigger definitions; ``rule`` is the scenario's :class:`~zopa.discounting.Discounter` (costs are
+    ``fixed`` flows); ``priors`` identifies decisions already substituted in ``world``."""
     trig = world.scenario.triggers[name]
     owner = trig.controlled_by
     other = world.scenario.other(owner)
@@ -84,11 +88,12 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any) -> ClauseDecisio
     tau = world.eligible_time(name)
     t0, horizon = float(world.times[0]), float(world.exit_time)
 
-    def at(times: np.ndarray) -> dict[str, np.ndarray]:
-        return value_of(world.with_triggers({name: PathTimes(np.asarray(times, dtype=float))}))
+    def at(times: np.ndarray, alternative: str) -> dict[str, np.ndarray]:
+        ctx = world.with_triggers({name: PathTimes(np.asarray(times, dtype=float))})
+        return value_of(ctx, name, (name, alternative, priors))
 
     never = np.full(n, np.inf)
-    v_never, v_fire = at(never), at(tau)
+    v_never, v_fire = at(never, "never"), at(tau, "eligible")
     zero = np.zeros(n)
     cost = world.draw(trig.exercise_cost, f"{key}.exercise_cost") if trig.exercise_cost is not None else zero
     pv_cost = _pv_at(cost, tau, t0, horizon, rule.flow_rate("fixed", owner))
@@ -97,7 +102,7 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any) -> ClauseDecisio
     if trig.rule == "counterparty_agreement":
         upholds = world.draw(trig.court_upholds, f"{key}.court_upholds")
         delay = world.draw(trig.court_delay, f"{key}.court_delay")
-        v_late = at(tau + delay)
+        v_late = at(tau + delay, "after court")
         lit = world.draw(trig.litigation_cost, f"{key}.litigation_cost") if trig.litigation_cost is not None else zero
         pv_lit = {p: _pv_at(lit, tau, t0, horizon, rule.flow_rate("fixed", p)) for p in (owner, other)}
         disputed_value = {p: upholds * v_late[p] + (1 - upholds) * v_never[p] - pv_lit[p] for p in (owner, other)}
@@ -108,7 +113,7 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any) -> ClauseDecisio
     elif trig.rule == "expert_panel":
         confirms_p = world.draw(trig.panel_confirms, f"{key}.panel_confirms")
         delay = world.draw(trig.panel_delay, f"{key}.panel_delay")
-        v_late = at(tau + delay)
+        v_late = at(tau + delay, "after panel")
         declared_value = confirms_p * v_late[owner] + (1 - confirms_p) * v_never[owner] - pv_cost
         confirmed = world.uniform(f"{key}.panel") < confirms_p
         outcome = np.where(confirmed, tau + delay, np.inf)
@@ -126,9 +131,10 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any) -> ClauseDecisio
 def decide_all(world: Any, triggers: Iterable[str], value_of: ValueOf, rule: Any) -> tuple[Any, list[ClauseDecision]]:
     """Decide each controlled trigger in turn (earlier decisions held fixed); returns the world with
     the decided times substituted and the decisions."""
-    decisions = []
+    decisions: list[ClauseDecision] = []
     for name in controlled_in(world.scenario, triggers):
-        decision = decide(world, name, value_of, rule)
+        priors = tuple((d.trigger, id(d.times)) for d in decisions)
+        decision = decide(world, name, value_of, rule, priors)
         world = world.with_triggers({name: PathTimes(decision.times)})
         decisions.append(decision)
     return world, decisions

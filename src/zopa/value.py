@@ -227,13 +227,23 @@ def value_scenario(
                 world = SimulatedWorld(scenario, belief, state, streams, draws, exit_scale=scale)
                 # per term (shared by packages that inherit it): part name → party → per-path value
                 valued: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+                decision_cache: dict[tuple[str, tuple[int, ...]], tuple[SimulatedWorld, list[ClauseDecision]]] = {}
+                alternatives: dict[tuple, dict[str, np.ndarray]] = {}  # stake term × clause alternative → values
                 for pkg in packages:
                     spec = scenario.packages[pkg]
                     if spec.restructured != state:
                         continue
-                    ctx = world.with_triggers(spec.triggers)
-                    ctx, decisions = decide_clauses(ctx, resolved[pkg], parties, times, rule)
-                    overrides = f"@{pkg}" if spec.triggers or decisions else ""
+                    base_ctx = world.with_triggers(spec.triggers)
+                    overrides = f"@{pkg}" if spec.triggers else ""
+                    # Packages with the same stakes in a controlled clause (the same term objects and
+                    # trigger definitions) take the same decisions: decide once, share the values.
+                    stakes = tuple(id(t) for t in resolved[pkg] if controlled_in(base_ctx.scenario, t.triggers()))
+                    decided = decision_cache.get((overrides, stakes))
+                    if decided is None:
+                        decided = decide_clauses(base_ctx, resolved[pkg], parties, times, rule, alternatives, overrides)
+                        decision_cache[(overrides, stakes)] = decided
+                    ctx, decisions = decided
+                    clause_key = f"{overrides}|{hash(stakes)}" if decisions else overrides
                     totals = {party: np.zeros(n) for party in parties}
                     for d in decisions:
                         stats = clauses.setdefault((pkg, belief), {}).setdefault(d.trigger, np.zeros(3))
@@ -242,7 +252,8 @@ def value_scenario(
                             terms[(pkg, party, belief)].setdefault(f"clause.{d.trigger}", np.zeros(n_paths))[rows] = -d.costs[party]
                             totals[party] -= d.costs[party]
                     for term in resolved[pkg]:
-                        cache_key = f"{term.key}#{id(term)}{overrides}"
+                        depends = decisions and controlled_in(ctx.scenario, term.triggers())
+                        cache_key = f"{term.key}#{id(term)}{clause_key if depends else overrides}"
                         if cache_key not in valued:
                             valued[cache_key] = {}
                             for name, (part, flows) in term_parts(term, ctx).items():
@@ -278,21 +289,32 @@ class ClauseRates:
 
 
 def decide_clauses(ctx: SimulatedWorld, resolved: list[TermBase], parties: list[str], times: np.ndarray,
-                   rule: Discounter) -> tuple[SimulatedWorld, list[ClauseDecision]]:
+                   rule: Discounter, cache: dict | None = None, overrides: str = "") -> tuple[SimulatedWorld, list[ClauseDecision]]:
     """Substitute the decided times of every controlled trigger the terms ``resolved`` depend on. The
-    stakes of a decision are the terms that depend on a controlled trigger: the others are worth the
-    same whatever is decided."""
+    stakes of a decision on trigger ``T`` are the terms that depend on ``T``: the others are worth the
+    same whatever is decided. ``cache`` (shared by packages valued on the same paths, with the same
+    trigger ``overrides``) keeps each stake term's value under each alternative."""
     names = controlled_in(ctx.scenario, set().union(*(t.triggers() for t in resolved)) if resolved else set())
     if not names:
         return ctx, []
-    stakes = [t for t in resolved if controlled_in(ctx.scenario, t.triggers())]
+    depends = {id(t): set(controlled_in(ctx.scenario, t.triggers())) for t in resolved}
+    store = cache if cache is not None else {}
 
-    def value_of(c: SimulatedWorld) -> dict[str, np.ndarray]:
+    def value_of(c: SimulatedWorld, name: str, tag: tuple) -> dict[str, np.ndarray]:
         out = {party: np.zeros(c.n_paths) for party in parties}
-        for term in stakes:
-            for part, flows in term_parts(term, c).values():
-                for party in parties:
-                    out[party] += party_value(part, flows, party, times, rule.rate(part, party))
+        for term in resolved:
+            if name not in depends[id(term)]:
+                continue
+            key = (id(term), overrides, tag)
+            per_party = store.get(key)
+            if per_party is None:
+                per_party = {party: np.zeros(c.n_paths) for party in parties}
+                for part, flows in term_parts(term, c).values():
+                    for party in parties:
+                        per_party[party] += party_value(part, flows, party, times, rule.rate(part, party))
+                store[key] = per_party
+            for party in parties:
+                out[party] += per_party[party]
         return out
 
     return decide_all(ctx, names, value_of, rule)

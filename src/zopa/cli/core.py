@@ -68,6 +68,8 @@ def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], 
     from zopa.report.dynamics import negotiation_summary, threats_summary, threats_table
     from zopa.report.run_dir import new_run_dir
     from zopa.report.summary import summary_dict
+    from zopa.report.recommendation import print_branches, print_recommendation
+    from zopa.report.safe import term_text
     from zopa.report.terminal import print_analysis, print_valuation
 
     s = load(scenario)
@@ -83,20 +85,26 @@ def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], 
                             negotiation=result.negotiation, threats=result.threats)
         sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
         return
+    names = {p: s.parties[p].name for p in s.party_ids}
+    if result.analysis is not None:
+        print_recommendation(result.recommendation, console)
     print_valuation(result.valuation, console, breakdown)
     if result.analysis is not None:
         print_analysis(result.analysis, console)
         if not result.analysis.zopa.exists:
             for line in mutual_gains(result.valuation):
                 console.print(line)
+    print_branches(result.branches, names, console)
     if result.negotiation is not None:
         for line in negotiation_summary(result.negotiation):
             console.print(line)
     if result.threats is not None:
-        names = {p: s.parties[p].name for p in s.party_ids}
         console.print(threats_table(result.threats, names))
         for line in threats_summary(result.threats, names):
             console.print(line)
+    if result.variable_threats is not None:
+        for line in result.variable_threats.lines(names):
+            console.print(term_text(line))
     console.print(f"[dim]± is one Monte Carlo standard error; CE = certainty equivalent of a risk-averse party; "
                   f"{settings.paths:,} paths (deal space {settings.space_paths:,}), seed {settings.seed}.[/]")
     if outputs is not None:

@@ -3,6 +3,9 @@ waterfalls. (The utility-space chart of a deal space is in :mod:`zopa.report.cha
 
 Error bars are ±2 Monte Carlo standard errors (about a 95% confidence interval for the mean); they
 measure simulation noise, not the spread of outcomes, which the hover text gives as 5–95% quantiles.
+
+Scenario text in a chart (names, labels, paths) goes through :func:`~zopa.report.safe.plot_text`
+(directly or through :func:`wrap`): plotly shows it literally, never as its HTML-like markup.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from zopa.beliefs import describe
+from zopa.report.safe import plot_text
 from zopa.scenario.schema import Scenario
 from zopa.value import Valuation
 
@@ -43,12 +47,15 @@ def base_layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
 
 
 def wrap(text: str, width: int = 38) -> str:
-    """Wrap a long label onto several lines for plotly (``<br>``).
+    """Wrap a long label (plain text, shown literally: see :func:`~zopa.report.safe.plot_text`) onto
+    several lines for plotly (``<br>``).
 
     >>> wrap("a b c", 3)
     'a b<br>c'
+    >>> wrap("<b>x</b>", 40)
+    '&lt;b&gt;x&lt;/b&gt;'
     """
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    return "<br>".join(plot_text(line) for line in textwrap.wrap(str(text), width)) or plot_text(text)
 
 
 def party_color(scenario: Scenario, party: str) -> str:
@@ -103,10 +110,10 @@ def belief_figure(scenario: Scenario, path: str, quantity: Any, unit: str) -> go
         if not finite.any():  # the event never happens under this party's beliefs
             continue
         lo, hi = min(lo, float(x[finite].min())), max(hi, float(x[finite].max()))
-        name = scenario.parties[party].name
+        name = plot_text(scenario.parties[party].name)
         color = party_color(scenario, party)
         fig.add_trace(go.Scatter(
-            x=x[finite], y=u[finite], mode="lines", name=f"{name}: {describe(spec)}",
+            x=x[finite], y=u[finite], mode="lines", name=f"{name}: {plot_text(describe(spec))}",
             line=dict(color=color, width=2.5),
             hovertemplate=f"{name}<br>P(≤ %{{x:.4g}}) = %{{y:.0%}}<extra></extra>"))
         if spec.p_never > 0:
@@ -119,8 +126,8 @@ def belief_figure(scenario: Scenario, path: str, quantity: Any, unit: str) -> go
     description = field_description(scenario, path)
     fig.update_yaxes(title="cumulative probability", tickformat=".0%", range=[0, 1.04])
     fig.update_xaxes(title=UNIT_TITLES.get(unit, description or "value"), range=[lo - pad, hi + pad])
-    heading = (description[:1].upper() + description[1:]) if description else path
-    title = f"{heading} <span style='font-size:12px;color:#6b7280'>({path})</span>"
+    heading = plot_text((description[:1].upper() + description[1:]) if description else path)
+    title = f"{heading} <span style='font-size:12px;color:#6b7280'>({plot_text(path)})</span>"
     return base_layout(fig, title, height=400)
 
 
@@ -143,7 +150,7 @@ def value_figure(v: Valuation) -> go.Figure:
                         subplot_titles=("value to each side (own beliefs)", "gain over the contract in force"))
     labels = [wrap(s.packages[pkg].label, 34) for pkg in v.packages]
     for party in v.parties:
-        name = s.parties[party].name
+        name = plot_text(s.parties[party].name)
         color = party_color(s, party)
         est = [v.estimate(pkg, party) for pkg in v.packages]
         measure = "CE" if v.risk_aversion(party) else "mean"
@@ -180,7 +187,7 @@ def waterfall_figure(v: Valuation, package: str) -> go.Figure:
     s = v.scenario
     parties = v.parties
     fig = make_subplots(rows=1, cols=len(parties), horizontal_spacing=0.28,
-                        subplot_titles=[f"to {s.parties[p].name}" for p in parties])
+                        subplot_titles=[f"to {plot_text(s.parties[p].name)}" for p in parties])
     for col, party in enumerate(parties, start=1):
         # terms that move nothing to this party (e.g. the other side's own equity) are left out
         terms = {t: e for t, e in v.term_estimates(package, party).items() if e.mean != 0.0 or e.se > 0.0}
@@ -190,7 +197,7 @@ def waterfall_figure(v: Valuation, package: str) -> go.Figure:
         ses = [e.se for e in terms.values()] + [total.se]
         fig.add_trace(go.Waterfall(
             orientation="h", y=names, x=values, measure=["relative"] * len(terms) + ["total"],
-            name=s.parties[party].name, showlegend=False, connector=dict(line=dict(color="#9ca3af", width=1)),
+            name=plot_text(s.parties[party].name), showlegend=False, connector=dict(line=dict(color="#9ca3af", width=1)),
             increasing=dict(marker=dict(color="#16a34a")), decreasing=dict(marker=dict(color="#dc2626")),
             totals=dict(marker=dict(color=party_color(s, party))),
             customdata=ses, text=[f"{x:+,.1f}" for x in values], textposition="outside", cliponaxis=False,

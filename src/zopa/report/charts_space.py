@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from zopa.analysis import Analysis
 from zopa.report.analysis_data import in_zopa_mask
 from zopa.report.charts import ERROR_Z, PARTY_COLORS, base_layout, wrap
+from zopa.report.safe import plot_text
 from zopa.value import Valuation
 
 #: Up to this many packages are drawn as individual markers; more as a binned density.
@@ -84,7 +85,7 @@ def _batna_lines(fig: go.Figure, analysis: Analysis) -> None:
     p = analysis.problem
     for i, (d, se, label, name) in enumerate(zip(p.batna, p.batna_se, p.batna_label, p.names)):
         color = PARTY_COLORS[i]
-        text = f"{name}'s BATNA ({label}): {d:,.1f} ± {se:,.1f}"
+        text = f"{plot_text(name)}'s BATNA ({plot_text(label)}): {d:,.1f} ± {se:,.1f}"
         if i == 0:
             if se > 0:
                 fig.add_vrect(x0=d - ERROR_Z * se, x1=d + ERROR_Z * se, fillcolor=color, opacity=0.08, line_width=0)
@@ -106,9 +107,9 @@ def _solutions(fig: go.Figure, analysis: Analysis) -> None:
             grouped.setdefault(point.package, []).append(point)
     for i, (k, points) in enumerate(grouped.items()):
         first = points[0]
-        label = " = ".join(pt.name for pt in points)
+        label = plot_text(" = ".join(pt.name for pt in points))
         symbol, color = SOLUTION_SYMBOLS[i % len(SOLUTION_SYMBOLS)], SOLUTION_COLORS[i % len(SOLUTION_COLORS)]
-        choices = "<br>".join(f"{issue}: {option}" for issue, option in first.choices.items())
+        choices = "<br>".join(f"{plot_text(issue)}: {plot_text(option)}" for issue, option in first.choices.items())
         fig.add_trace(go.Scatter(
             x=[first.utility[0]], y=[first.utility[1]], mode="markers", name=label, legendgroup="solutions",
             legendgrouptitle=dict(text="bargaining solutions") if i == 0 else None,
@@ -139,7 +140,7 @@ def _named_packages(fig: go.Figure, analysis: Analysis, valuation: Valuation) ->
             marker=dict(symbol="circle-open", size=11, color="#111827", line=dict(width=2)),
             error_x=dict(type="data", array=[ERROR_Z * e1.value_se], color="#6b7280", thickness=1),
             error_y=dict(type="data", array=[ERROR_Z * e2.value_se], color="#6b7280", thickness=1),
-            hovertemplate=f"<b>{i}. {label}</b><br>%{{x:,.1f}}, %{{y:,.1f}}<extra>named package</extra>"))
+            hovertemplate=f"<b>{i}. {plot_text(label)}</b><br>%{{x:,.1f}}, %{{y:,.1f}}<extra>named package</extra>"))
 
 
 def frontier_figure(analysis: Analysis, valuation: Valuation | None = None,
@@ -160,8 +161,8 @@ def frontier_figure(analysis: Analysis, valuation: Valuation | None = None,
     if valuation is not None:
         _named_packages(fig, analysis, valuation)
     _solutions(fig, analysis)
-    fig.update_xaxes(title=f"{p.names[0]}: {measures[0]}, {p.unit}", color=PARTY_COLORS[0], showgrid=True)
-    fig.update_yaxes(title=f"{p.names[1]}: {measures[1]}, {p.unit}", color=PARTY_COLORS[1], showgrid=True)
+    fig.update_xaxes(title=plot_text(f"{p.names[0]}: {measures[0]}, {p.unit}"), color=PARTY_COLORS[0], showgrid=True)
+    fig.update_yaxes(title=plot_text(f"{p.names[1]}: {measures[1]}, {p.unit}"), color=PARTY_COLORS[1], showgrid=True)
     fig = base_layout(fig, "Every package of the deal space in utility space", height=760)
     fig.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top", font=dict(size=11),
                                   tracegroupgap=12),

@@ -1,4 +1,8 @@
-"""Terminal tables and plain data for negotiations, tournaments and threat games."""
+"""Terminal tables and plain data for negotiations, tournaments and threat games.
+
+Tables, titles and the summary lines are for Rich (which reads ``[...]`` as markup): scenario text in
+them goes through :func:`~zopa.report.safe.term_text`. The plain data (``*_dict``) keeps text as is;
+:func:`tree_text` drops control characters only."""
 
 from __future__ import annotations
 
@@ -11,14 +15,16 @@ from zopa.negotiate.tournament import TournamentTable
 from zopa.threats.game import Chance, Decision, Terminal
 from zopa.threats.scenario import ThreatAnalysis
 from zopa.numbers import num, pm
+from zopa.report.safe import clean_text
+from zopa.report.safe import term_text as tt
 
 
 def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
     """The offer trace: round, date, proposer, both sides' utilities and what changed."""
-    names = n.problem.names
+    names = [tt(x) for x in n.problem.names]
     r = n.result
-    title = (f"{names[0]} ({n.strategies[0]}) vs {names[1]} ({n.strategies[1]}): "
-             f"{'agreement in round ' + str(r.round) if r.agreement else 'no agreement (' + r.ending + ')'}")
+    title = (f"{names[0]} ({tt(n.strategies[0])}) vs {names[1]} ({tt(n.strategies[1])}): "
+             f"{'agreement in round ' + str(r.round) if r.agreement else 'no agreement (' + tt(r.ending) + ')'}")
     table = Table(title=title)
     for col in ("round", "date", "proposer"):
         table.add_column(col)
@@ -30,29 +36,30 @@ def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
     for row in n.trace_rows():
         terms = row["terms"]
         changed = {k: v for k, v in terms.items() if previous.get(k) != v}
-        shown = "; ".join(f"{k}: {v}" for k, v in list(changed.items())[:max_terms])
+        shown = "; ".join(f"{tt(k)}: {tt(v)}" for k, v in list(changed.items())[:max_terms])
         if len(changed) > max_terms:
             shown += f"; +{len(changed) - max_terms} more"
         previous = terms
-        table.add_row(str(row["round"]), row["date"], row["proposer"], f"{num(row['u_a'])}", f"{num(row['u_b'])}",
+        table.add_row(str(row["round"]), tt(row["date"]), tt(row["proposer"]), f"{num(row['u_a'])}", f"{num(row['u_b'])}",
                       shown or "(same)", "yes" if row["accepted"] else "")
     return table
 
 
 def negotiation_summary(n: ScenarioNegotiation) -> list[str]:
+    """The negotiation in a few lines, for ``console.print`` (Rich markup: scenario text escaped)."""
     r = n.result
-    names = n.problem.names
-    unit = n.problem.unit
+    names = [tt(x) for x in n.problem.names]
+    unit = tt(n.problem.unit)
     start = f" from {n.calendar.dates[0]}" if n.calendar.dates else ""
     rounds = f"{n.calendar.rounds} round{'s' if n.calendar.rounds != 1 else ''}"
-    lines = [f"Negotiation: {names[0]} plays {n.strategies[0]}, {names[1]} plays {n.strategies[1]}; {rounds}{start} "
+    lines = [f"Negotiation: {names[0]} plays {tt(n.strategies[0])}, {names[1]} plays {tt(n.strategies[1])}; {rounds}{start} "
              f"(a round of delay costs {names[0]} {num(n.calendar.delay_cost[0])} and {names[1]} "
              f"{num(n.calendar.delay_cost[1])} {unit})."]
     if r.agreement and r.package is not None:
-        terms = "; ".join(f"{k}: {v}" for k, v in n.problem.describe(r.package).items())
+        terms = "; ".join(f"{tt(k)}: {tt(v)}" for k, v in n.problem.describe(r.package).items())
         lines.append(f"Agreement in round {r.round}: {terms}.")
     else:
-        lines.append(f"No agreement ({r.ending}): both sides fall back on their BATNAs.")
+        lines.append(f"No agreement ({tt(r.ending)}): both sides fall back on their BATNAs.")
     lines.append(f"Final values net of delay: {names[0]} {num(r.value_a)} (BATNA {num(r.batna_a)}), "
                  f"{names[1]} {num(r.value_b)} (BATNA {num(r.batna_b)}) {unit}; distance to the Nash point "
                  f"{num(r.distance_to_nash)} {unit}.")
@@ -75,12 +82,12 @@ def negotiation_dict(n: ScenarioNegotiation) -> dict[str, Any]:
 
 
 def tournament_rich(table: TournamentTable, names: tuple[str, str]) -> Table:
-    out = Table(title=f"Tournament: {names[0]} plays strategy a, {names[1]} strategy b; mean ± standard error over "
+    out = Table(title=f"Tournament: {tt(names[0])} plays strategy a, {tt(names[1])} strategy b; mean ± standard error over "
                       "seeds (random tie-breaking), values on the deal space's utilities")
-    for col in ("a", "b", "agreement", f"{names[0]}", f"{names[1]}", "joint", "distance to Nash"):
+    for col in ("a", "b", "agreement", tt(names[0]), tt(names[1]), "joint", "distance to Nash"):
         out.add_column(col, justify="right" if col not in ("a", "b") else "left")
     for row in table.to_rows():
-        out.add_row(row["strategy_a"], row["strategy_b"], f"{row['agreement_rate']:.0%}",
+        out.add_row(tt(row["strategy_a"]), tt(row["strategy_b"]), f"{row['agreement_rate']:.0%}",
                     f"{pm(row['mean_value_a'], row['mean_value_a_se'])}",
                     f"{pm(row['mean_value_b'], row['mean_value_b_se'])}",
                     f"{num(row['mean_joint_value'])}", f"{num(row['mean_distance_to_nash'])}")
@@ -100,38 +107,40 @@ def threats_table(t: ThreatAnalysis, names: dict[str, str] | None = None) -> Tab
         note = "within noise" if c.within_noise else ""
         if not c.reached:
             note = (note + "; " if note else "") + "off the equilibrium path"
-        table.add_row((names or {}).get(c.player, c.player), threat_label(c), "yes" if c.credible else "no",
-                      "" if c.credible else c.chosen,
+        table.add_row(tt((names or {}).get(c.player, c.player)), tt(threat_label(c)), "yes" if c.credible else "no",
+                      "" if c.credible else tt(c.chosen),
                       "" if c.credible else f"{pm(c.shortfall, c.shortfall_se)}", note)
     return table
 
 
 def threats_summary(t: ThreatAnalysis, names: dict[str, str]) -> list[str]:
+    """The threat game in two lines, for ``console.print`` (Rich markup: scenario text escaped)."""
     s = t.solution
-    lines = [f"Subgame-perfect play: {' → '.join(s.path)}; values "
-             + ", ".join(f"{names[p]} {pm(v, s.value_se[p])}" for p, v in s.value.items()) + "."]
+    lines = [f"Subgame-perfect play: {tt(' → '.join(s.path))}; values "
+             + ", ".join(f"{tt(names[p])} {pm(v, s.value_se[p])}" for p, v in s.value.items()) + "."]
     d = t.disagreement
     lines.append("A second game, with the baseline deal off the table (bargaining has failed and threats play out), "
                  "gives the threat-adjusted disagreement point: "
-                 + ", ".join(f"{names[p]} {num(v)}" for p, v in d.value.items())
-                 + f" (play: {' → '.join(d.path)}).")
+                 + ", ".join(f"{tt(names[p])} {num(v)}" for p, v in d.value.items())
+                 + f" (play: {tt(' → '.join(d.path))}).")
     return lines
 
 
 def tree_text(node: Any, indent: str = "", label: str = "") -> list[str]:
-    """An indented drawing of a game tree (for terminals and the report)."""
-    head = f"{indent}{label + ': ' if label else ''}"
+    """An indented drawing of a game tree (for terminals and the report; plain text, not Rich markup,
+    control characters dropped)."""
+    head = f"{indent}{clean_text(label) + ': ' if label else ''}"
     if isinstance(node, Terminal):
-        pay = ", ".join(f"{p} {num(v)}" for p, v in node.payoffs.items())
-        return [f"{head}[{node.label}] ({pay})"]
+        pay = ", ".join(f"{clean_text(p)} {num(v)}" for p, v in node.payoffs.items())
+        return [f"{head}[{clean_text(node.label)}] ({pay})"]
     if isinstance(node, Chance):
-        lines = [f"{head}chance: {node.label}"]
+        lines = [f"{head}chance: {clean_text(node.label)}"]
         for name, prob, child in node.outcomes:
             p = ", ".join(f"{k} {v:.0%}" for k, v in prob.items()) if isinstance(prob, dict) else f"{prob:.0%}"
             lines += tree_text(child, indent + "    ", f"{name} ({p})")
         return lines
     assert isinstance(node, Decision)
-    lines = [f"{head}{node.player} decides ({node.label})"]
+    lines = [f"{head}{clean_text(node.player)} decides ({clean_text(node.label)})"]
     for name, child in node.actions:
         mark = " [threat]" if name in node.threats else ""
         lines += tree_text(child, indent + "    ", name + mark)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from zopa.report.run_dir import atomic_write_text
+from zopa.report.safe import file_stem
 
 #: Flags for a quiet, offline, sandbox-free headless Chromium.
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -76,10 +77,34 @@ def svg_from_data_url(url: str) -> str:
     return urllib.parse.unquote(payload)
 
 
+def figure_paths(names: Sequence[str], out_dir: Path) -> list[Path]:
+    """``out_dir/<name>.svg`` for each figure name, the name reduced to ``[A-Za-z0-9_.-]``
+    (:func:`~zopa.report.safe.file_stem`: names hold scenario ids) and made unique with ``-2``, ``-3``…;
+    every path lies directly in ``out_dir``.
+
+    >>> [p.name for p in figure_paths(["values", "waterfall-../../x", "waterfall-.._.._x"], Path("f"))]
+    ['values.svg', 'waterfall-.._.._x.svg', 'waterfall-.._.._x-2.svg']
+    """
+    out_dir = Path(out_dir)
+    seen: set[str] = set()
+    paths = []
+    for name in names:
+        stem = base = file_stem(name)
+        k = 2
+        while stem.lower() in seen:
+            stem, k = f"{base}-{k}", k + 1
+        seen.add(stem.lower())
+        path = out_dir / f"{stem}.svg"
+        if path.parent != out_dir or path.name in ("", ".", ".."):  # cannot happen: file_stem allows no separator
+            raise ValueError(f"figure name {name!r} does not make a file name inside {out_dir}")
+        paths.append(path)
+    return paths
+
+
 def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
                           browser: str | None = None, timeout_s: float = 120.0) -> StaticExport:
-    """Write each ``(name, figure)`` as ``out_dir/name.svg``; see the module docstring for how, and
-    for when the export is skipped."""
+    """Write each ``(name, figure)`` as ``out_dir/name.svg`` (the name made file-safe: see
+    :func:`figure_paths`); see the module docstring for how, and for when the export is skipped."""
     if not figures:
         return StaticExport()
     try:
@@ -95,6 +120,7 @@ def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    targets = figure_paths([name for name, _ in figures], out_dir)
     written: list[Path] = []
     try:
         with tempfile.TemporaryDirectory(prefix="zopa-chromium-") as tmp, sync_playwright() as pw:
@@ -111,9 +137,9 @@ def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
                 page.route("**/*", lambda route: route.continue_() if route.request.url == page_url else route.abort())
                 page.set_default_timeout(timeout_s * 1000)
                 page.goto(page_url)
-                for name, fig in figures:
+                for (_, fig), target in zip(figures, targets):
                     url = page.evaluate(_RENDER, [json.loads(pio.to_json(fig)), SVG_WIDTH])
-                    written.append(atomic_write_text(out_dir / f"{name}.svg", svg_from_data_url(url)))
+                    written.append(atomic_write_text(target, svg_from_data_url(url)))
             finally:
                 context.close()
     except PlaywrightError as exc:

@@ -1,12 +1,24 @@
 """The HTML report: one self-contained file that opens offline.
 
-plotly.js is inlined once in the page head; every chart is a ``<div>`` plus a small script. There are
-no external scripts, stylesheets, fonts or images, so opening the file makes no network request.
+plotly.js is inlined once in the page head; every chart is a ``<div>`` plus its figure as inline JSON
+(``<script type="application/json">``, serialised with :func:`~zopa.report.safe.script_json`), drawn
+by one small script at the end of the page. There are no external scripts, stylesheets, fonts or
+images, so opening the file makes no network request.
+
+Scenario text is untrusted. Every fragment is :class:`~zopa.report.safe.Markup` built from literal
+templates, which escape what they are given (:mod:`zopa.report.safe`), and a Content-Security-Policy
+forbids what an escaping bug could still smuggle in: scripts other than the two inlined ones (allowed
+by their SHA-256 hashes), inline event handlers, ``javascript:`` URLs, plugins, forms and every
+network source.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
+import hashlib
+import json
 import platform
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -18,8 +30,8 @@ from zopa.analysis import Analysis
 from zopa.report import html_parts as parts
 from zopa.report.charts import belief_figures, value_figure, waterfall_figure
 from zopa.report.charts_space import frontier_figure
-from zopa.report.html_parts import esc
 from zopa.report.html_style import CSS
+from zopa.report.safe import Markup, html, is_markup, join, script_json
 from zopa.report.summary import valuation_verdict
 from zopa.scenario.schema import Scenario
 from zopa.value import Valuation
@@ -47,8 +59,11 @@ class ReportMeta:
 @dataclass(frozen=True)
 class ReportData:
     """Everything the report shows. ``extra_sections`` are ``(title, content)`` pairs appended before
-    the sources, where content is an HTML fragment (trusted, inserted as is), a plotly figure, or a
-    sequence of those. ``waterfall_package`` picks the package of the per-term waterfall (default:
+    the sources, where content is an HTML fragment, a plotly figure, or a sequence of those. The title
+    is text (escaped). A fragment is inserted as is: build it as :class:`~zopa.report.safe.Markup` with
+    :func:`~zopa.report.safe.html`, which escapes scenario text (as :mod:`zopa.report.sections` does); a
+    plain ``str`` fragment is taken to be the caller's own trusted markup and must hold no scenario
+    text. ``waterfall_package`` picks the package of the per-term waterfall (default:
     the first package other than the contract in force)."""
 
     scenario: Scenario
@@ -83,7 +98,8 @@ def _is_figure(obj: Any) -> bool:
 
 
 def report_figures(data: ReportData) -> list[tuple[str, Any]]:
-    """Every chart of the report as (file-safe name, plotly figure), in report order."""
+    """Every chart of the report as (name, plotly figure), in report order. Names hold scenario ids
+    (``waterfall-<package>``), so :func:`zopa.report.figures.figure_paths` makes them file-safe."""
     figures: list[tuple[str, Any]] = list(belief_figures(data.scenario))
     figures.append(("values", value_figure(data.valuation)))
     pkg = waterfall_package(data)
@@ -99,49 +115,99 @@ def report_figures(data: ReportData) -> list[tuple[str, Any]]:
     return figures
 
 
-def figure_html(fig: Any, div_id: str) -> str:
-    """A chart's ``<div>`` and script (plotly.js itself is inlined once, in the page head)."""
-    return ('<div class="chart">' + pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
-                                                config=PLOTLY_CONFIG) + "</div>")
+#: Draws every chart from its inline JSON; allowed by the Content-Security-Policy through its hash.
+CHART_SCRIPT = """(function () {
+  var specs = document.querySelectorAll('script[type="application/json"][data-plotly]');
+  for (var i = 0; i < specs.length; i++) {
+    var div = document.getElementById(specs[i].getAttribute('data-plotly'));
+    if (!div) continue;
+    var fig = JSON.parse(specs[i].textContent);
+    Plotly.newPlot(div, fig.data || [], fig.layout || {}, fig.config || {});
+  }
+})();"""
 
 
-def _section(sid: str, title: str, intro: str, body: str) -> str:
-    return (f'<section id="{sid}"><h2>{esc(title)}</h2><p class="intro">{intro}</p>{body}</section>')
+def csp_hash(script: str) -> str:
+    """The CSP source expression allowing an inline script with exactly this text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+@functools.cache
+def _plotlyjs() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def content_security_policy(*scripts: str) -> str:
+    """The report's policy: nothing from the network, no plugins, forms or base URL, and only the given
+    inline scripts (by hash) — so no injected script or inline event handler can run. Inline styles
+    stay allowed (the report and plotly.js set them); images only from ``data:``/``blob:`` URLs
+    (plotly's downloads)."""
+    return ("default-src 'none'; script-src " + " ".join(csp_hash(s) for s in scripts) + "; "
+            "style-src 'unsafe-inline'; img-src data: blob:; font-src 'none'; connect-src 'none'; "
+            "media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; manifest-src 'none'; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def figure_json(fig: Any) -> str:
+    """A figure (``data``, ``layout``) and the chart options (``config``) as JSON that is safe inside a
+    ``<script>`` element (:func:`~zopa.report.safe.script_json`)."""
+    spec = json.loads(pio.to_json(fig, validate=False))
+    spec["config"] = PLOTLY_CONFIG
+    return script_json(spec, separators=(",", ":"), allow_nan=False)
+
+
+def figure_html(fig: Any, div_id: str) -> Markup:
+    """A chart's ``<div>`` and its figure as inline JSON; plotly.js itself is inlined once, in the page
+    head, and :data:`CHART_SCRIPT` draws every chart."""
+    return html('<div class="chart"><div id="{id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
+                '<script type="application/json" data-plotly="{id}">{spec}</script></div>', id=div_id,
+                spec=Markup(figure_json(fig)))
+
+
+def _section(sid: str, title: str, intro: Any, body: Any) -> Markup:
+    return html('<section id="{}"><h2>{}</h2><p class="intro">{}</p>{}</section>', sid, title, intro, body)
+
+
+def _content(item: Any, div_id: str) -> Markup:
+    """One item of an extra section: a figure, or a fragment (see :class:`ReportData`)."""
+    if _is_figure(item):
+        return figure_html(item, div_id)
+    return Markup(item.__html__()) if is_markup(item) else Markup(str(item))
 
 
 def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | None = None) -> str:
     """The whole report as one HTML document; ``figures`` (from :func:`report_figures`) avoids
     building the charts twice when the caller also exports them."""
-    from plotly.offline import get_plotlyjs
-
     s, v, a = data.scenario, data.valuation, data.analysis
     figs = dict(figures if figures is not None else report_figures(data))
     names = [s.parties[p].name for p in s.party_ids]
     sections = [_summary(data)]
-    belief_charts = "".join(figure_html(fig, name) for name, fig in figs.items() if name.startswith("beliefs-"))
+    belief_charts = join(figure_html(fig, name) for name, fig in figs.items() if name.startswith("beliefs-"))
     sections.append(_section(
         "beliefs", "Where the parties' beliefs differ",
-        f"Each chart shows both sides' cumulative distribution of an input they disagree about: the height of a "
-        f"curve at x is the probability that the input is at most x. Where a curve stops short of 100%, the "
-        f"remainder is the chance the event does not happen within the scenario's horizon. "
-        f"{esc(names[0])} is blue, {esc(names[1])} orange.",
-        belief_charts + "<h3>Every input the parties believe differently</h3>" + parts.beliefs_table(s)
-        + "<h3>Other inputs that differ between the parties</h3>" + parts.other_differences_table(s)))
+        html("Each chart shows both sides' cumulative distribution of an input they disagree about: the height of "
+             "a curve at x is the probability that the input is at most x. Where a curve stops short of 100%, the "
+             "remainder is the chance the event does not happen within the scenario's horizon. "
+             "{} is blue, {} orange.", names[0], names[1]),
+        belief_charts + Markup("<h3>Every input the parties believe differently</h3>") + parts.beliefs_table(s)
+        + Markup("<h3>Other inputs that differ between the parties</h3>") + parts.other_differences_table(s)))
     pkg = waterfall_package(data)
     sections.append(_section(
         "values", "What the contract in force and each package are worth",
-        f"Present values in {esc(s.meta.unit)} at each side's own discount rate, under its own beliefs, over "
-        f"{v.n_paths:,} simulated paths. A risk-averse side is valued at its certainty equivalent (CE). Error "
-        f"bars are ±2 Monte Carlo standard errors (about a 95% confidence interval for the estimate); they "
-        f"measure simulation noise, not the spread of outcomes (hover for the 5–95% range).",
+        html("Present values in {} at each side's own discount rate, under its own beliefs, over {} simulated "
+             "paths. A risk-averse side is valued at its certainty equivalent (CE). Error bars are ±2 Monte Carlo "
+             "standard errors (about a 95% confidence interval for the estimate); they measure simulation noise, "
+             "not the spread of outcomes (hover for the 5–95% range).", s.meta.unit, f"{v.n_paths:,}"),
         figure_html(figs["values"], "values-chart")
-        + "<h3>Each side's value under its own and the other side's beliefs (mean ± 1 SE)</h3>"
-        + "<p class=\"intro\">Where the two columns differ, the sides disagree about what the package is worth: "
-          "that disagreement is what a deal can trade on.</p>"
+        + Markup("<h3>Each side's value under its own and the other side's beliefs (mean ± 1 SE)</h3>"
+                 "<p class=\"intro\">Where the two columns differ, the sides disagree about what the package is "
+                 "worth: that disagreement is what a deal can trade on.</p>")
         + parts.cross_beliefs_table(v)
-        + f"<h3>Term by term: {esc(s.packages[pkg].label)}</h3>"
-        + "<p class=\"intro\">Green terms add value to that side, red ones take it away; the last bar is the "
-          "total (risk-neutral mean, own beliefs). Hover for ±1 SE.</p>"
+        + html("<h3>Term by term: {}</h3>", s.packages[pkg].label)
+        + Markup("<p class=\"intro\">Green terms add value to that side, red ones take it away; the last bar is "
+                 "the total (risk-neutral mean, own beliefs). Hover for ±1 SE.</p>")
         + figure_html(figs[f"waterfall-{pkg}"], "waterfall-chart")))
     if a is not None:
         sections.append(_frontier(data, figs["frontier"]))
@@ -157,54 +223,61 @@ def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | Non
             parts.deadline_block(a, s)))
     for i, (title, content) in enumerate(data.extra_sections, start=1):
         items = content if isinstance(content, (list, tuple)) else [content]
-        body = "".join(figure_html(item, f"extra-{i}-{j}") if _is_figure(item) else str(item)
-                       for j, item in enumerate(items, start=1))
-        sections.append(f'<section id="extra-{i}"><h2>{esc(title)}</h2>{body}</section>')
+        body = join(_content(item, f"extra-{i}-{j}") for j, item in enumerate(items, start=1))
+        sections.append(html('<section id="extra-{}"><h2>{}</h2>{}</section>', i, title, body))
     sections.append(_section(
         "sources", "Sources and assumptions",
         "Every number of the scenario: its distribution (per party where the sides disagree), its unit and where "
         "it comes from.", parts.sources_section(s)))
-    nav = "".join(f'<a href="#{sid}">{label}</a>' for sid, label in _nav(data))
-    description = f'<p class="lede">{esc(s.meta.description.strip())}</p>' if s.meta.description.strip() else ""
-    return f"""<!DOCTYPE html>
+    nav = join(html('<a href="#{}">{}</a>', sid, label) for sid, label in _nav(data))
+    text = s.meta.description.strip()
+    description = html('<p class="lede">{}</p>', text) if text else Markup("")
+    plotlyjs = _plotlyjs()
+    page = html("""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(s.meta.title)} — zopa report</title>
-<style>{CSS}</style>
-<script type="text/javascript">{get_plotlyjs()}</script>
+<title>{title} — zopa report</title>
+<style>{css}</style>
+<script type="text/javascript">{plotlyjs}</script>
 </head>
 <body>
-<header><div class="wrap"><div class="kicker">zopa report · as of {esc(s.meta.as_of.isoformat())}</div>
-<h1>{esc(s.meta.title)}</h1>{description}<nav>{nav}</nav></div></header>
+<header><div class="wrap"><div class="kicker">zopa report · as of {as_of}</div>
+<h1>{title}</h1>{description}<nav>{nav}</nav></div></header>
 <main class="wrap">
-{''.join(sections)}
+{sections}
 </main>
-{_footer(data)}
+{footer}
+<script>{charts}</script>
 </body>
 </html>
-"""
+""", csp=content_security_policy(plotlyjs, CHART_SCRIPT), title=s.meta.title, css=Markup(CSS),
+                plotlyjs=Markup(plotlyjs), as_of=s.meta.as_of.isoformat(), description=description, nav=nav,
+                sections=join(sections), footer=_footer(data), charts=Markup(CHART_SCRIPT))
+    return str(page)
 
 
 def _nav(data: ReportData) -> list[tuple[str, str]]:
     items = [("summary", "Summary"), ("beliefs", "Beliefs"), ("values", "Package values")]
     if data.analysis is not None:
         items += [("frontier", "Utility space"), ("issues", "Issues"), ("deadline", "Deadline")]
-    items += [(f"extra-{i}", esc(t)) for i, (t, _) in enumerate(data.extra_sections, start=1)]
+    items += [(f"extra-{i}", t) for i, (t, _) in enumerate(data.extra_sections, start=1)]
     return items + [("sources", "Sources"), ("reproducibility", "Reproducibility")]
 
 
-def _summary(data: ReportData) -> str:
+def _summary(data: ReportData) -> Markup:
     s, v, a = data.scenario, data.valuation, data.analysis
     lines = a.verdict() if a is not None else valuation_verdict(v)
-    verdict = "".join(f"<li>{esc(line)}</li>" for line in lines)
-    body = f'<ul class="verdict">{verdict}</ul>'
+    verdict = join(html("<li>{}</li>", line) for line in lines)
+    body = html('<ul class="verdict">{}</ul>', verdict)
     if a is not None:
         body = parts.key_figures(s, a) + body + parts.settlement_block(a)
-    body += ("<h3>Each named package against the contract in force</h3>"
-             "<p class=\"intro\">Gain to each side over keeping the contract in force, under its own beliefs, ± 1 "
-             "standard error; green and red are clear of the noise (more than 2 SE), amber is not.</p>"
+    body += (Markup("<h3>Each named package against the contract in force</h3>"
+                    "<p class=\"intro\">Gain to each side over keeping the contract in force, under its own beliefs, "
+                    "± 1 standard error; green and red are clear of the noise (more than 2 SE), amber is not.</p>")
              + parts.named_gains_table(v))
     how_sure = (f"How sure are these numbers? Each ± is one Monte Carlo standard error over {v.n_paths:,} simulated "
                 f"paths{'' if data.space_valuation is None else f' ({data.space_valuation.n_paths:,} for the deal space)'}; "
@@ -212,26 +285,26 @@ def _summary(data: ReportData) -> str:
                 "answer also rests on the assumptions listed under Sources.")
     intro = ("The answer in plain words. A ZOPA (zone of possible agreement) is the set of packages that leave both "
              "sides at least as well off as walking away (their BATNA, best alternative to a negotiated agreement).")
-    return _section("summary", "Executive summary", intro, body + f'<p class="note">{esc(how_sure)}</p>')
+    return _section("summary", "Executive summary", intro, body + html('<p class="note">{}</p>', how_sure))
 
 
-def _frontier(data: ReportData, fig: Any) -> str:
+def _frontier(data: ReportData, fig: Any) -> Markup:
     a = data.analysis
     assert a is not None
     p = a.problem
-    intro = (f"Each of the {p.n_packages:,} packages of the deal space is a point: its value to {esc(p.names[0])} "
-             f"(across) and to {esc(p.names[1])} (up); grey shading counts packages per cell. Dashed lines are "
-             f"each side's BATNA (with a ±2 SE band): packages up and to the right of both form the ZOPA (green). "
-             f"The black staircase is the Pareto frontier — no package is better for both sides. The markers are the "
-             f"bargaining solutions (where theory predicts a settlement), open circles the named packages, all with "
-             f"±2 SE error bars.")
+    intro = html("Each of the {n} packages of the deal space is a point: its value to {a} (across) and to {b} (up); "
+                 "grey shading counts packages per cell. Dashed lines are each side's BATNA (with a ±2 SE band): "
+                 "packages up and to the right of both form the ZOPA (green). The black staircase is the Pareto "
+                 "frontier — no package is better for both sides. The markers are the bargaining solutions (where "
+                 "theory predicts a settlement), open circles the named packages, all with ±2 SE error bars.",
+                 n=f"{p.n_packages:,}", a=p.names[0], b=p.names[1])
     return _section("frontier", "The utility space: ZOPA, Pareto frontier and predicted settlements", intro,
-                    figure_html(fig, "frontier-chart") + "<h3>The bargaining solutions side by side</h3>"
-                    "<p class=\"intro\">Highlighted rows are the issues on which the solutions disagree.</p>"
+                    figure_html(fig, "frontier-chart") + Markup("<h3>The bargaining solutions side by side</h3>"
+                    "<p class=\"intro\">Highlighted rows are the issues on which the solutions disagree.</p>")
                     + parts.solutions_table(a))
 
 
-def _footer(data: ReportData) -> str:
+def _footer(data: ReportData) -> Markup:
     m = data.meta
     v = data.valuation
     from zopa.scenario import scenario_hash
@@ -252,7 +325,7 @@ def _footer(data: ReportData) -> str:
     rows += [("run date", m.run_date or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
              ("Python", platform.python_version()),
              ("command", m.command or "—")]
-    cells = "".join(f"<tr><th>{esc(k)}</th><td><code>{esc(val)}</code></td></tr>" for k, val in rows)
-    return (f'<footer id="reproducibility"><div class="wrap"><h2>Reproducibility</h2>'
-            f"<p>The same scenario, seed and paths give the same numbers.</p><table class=\"meta\">{cells}</table>"
-            f"</div></footer>")
+    cells = join(html("<tr><th>{}</th><td><code>{}</code></td></tr>", k, str(val)) for k, val in rows)
+    return html('<footer id="reproducibility"><div class="wrap"><h2>Reproducibility</h2>'
+                '<p>The same scenario, seed and paths give the same numbers.</p><table class="meta">{}</table>'
+                "</div></footer>", cells)

@@ -8,6 +8,10 @@
   (``in_zopa``), robustly so (``robust``) and on the Pareto frontier (``on_frontier``).
 
 Money is USD bn of present value; ``se`` is one Monte Carlo standard error.
+
+CSV files are opened in spreadsheets, so text cells (and column names) that a spreadsheet would read
+as a formula — starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return — get a leading ``'``
+(:func:`~zopa.report.safe.csv_cell`). Parquet files keep the text exactly.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pyarrow as pa
 from zopa.analysis import Analysis
 from zopa.report.analysis_data import frontier_mask, in_zopa_mask, robust_mask
 from zopa.report.run_dir import atomic_write
+from zopa.report.safe import FORMULA_PATTERN, csv_cell
 from zopa.value import Valuation
 
 TableFormat = Literal["parquet", "csv", "both"]
@@ -117,8 +122,25 @@ def write_table(table: pa.Table, stem: Path, fmt: TableFormat = "parquet") -> li
         import pyarrow.csv as pacsv
 
         path = stem.with_suffix(".csv")
-        plain = table.cast(pa.schema([pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type)
-                                               else f.type) for f in table.schema]))
+        plain = csv_safe_table(table)
         atomic_write(path, lambda handle: pacsv.write_csv(plain, handle))
         written.append(path)
     return written
+
+
+def csv_safe_table(table: pa.Table) -> pa.Table:
+    """``table`` for CSV: dictionary columns decoded, and every text cell and column name that a
+    spreadsheet would evaluate as a formula prefixed with ``'`` (:func:`~zopa.report.safe.csv_cell`)."""
+    import pyarrow.compute as pc
+
+    columns, names = [], []
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            formula = pc.match_substring_regex(column, FORMULA_PATTERN)
+            if pc.any(formula).as_py():
+                column = pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+        names.append(csv_cell(name))
+    return pa.table(columns, names=names)

@@ -1,4 +1,8 @@
-"""Rich tables for the terminal."""
+"""Rich tables for the terminal.
+
+Rich reads ``[...]`` in strings as markup, and terminals obey escape sequences: every piece of
+scenario text goes in through :func:`~zopa.report.safe.term_text` (control characters dropped,
+markup escaped)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from zopa.report.safe import term_text as tt
 from zopa.value import Estimate, Valuation
 from zopa.numbers import num, pm
 
@@ -30,10 +35,10 @@ def valuation_table(v: Valuation) -> Table:
                         f"{v.n_paths:,} paths, seed {v.seed})")
     table.add_column("package", style="bold", max_width=44)
     for p in v.parties:
-        table.add_column(f"{s.parties[p].name}", justify="right")
+        table.add_column(tt(s.parties[p].name), justify="right")
         table.add_column("gain vs status quo", justify="right")
     for pkg in v.packages:
-        row = [s.packages[pkg].label]
+        row = [tt(s.packages[pkg].label)]
         for p in v.parties:
             row.append(fmt(v.estimate(pkg, p)))
             row.append("—" if pkg == sq else gain_cell(v.difference(p, pkg, sq)))
@@ -58,11 +63,11 @@ def beliefs_table(v: Valuation) -> Table:
                         "(USD bn, risk-neutral mean ± 1 SE)")
     table.add_column("package", style="bold", max_width=44)
     for p in v.parties:
-        other = s.parties[s.other(p)].name
-        table.add_column(f"{s.parties[p].name}: own", justify="right")
-        table.add_column(f"{s.parties[p].name}: {other}'s", justify="right")
+        other = tt(s.parties[s.other(p)].name)
+        table.add_column(f"{tt(s.parties[p].name)}: own", justify="right")
+        table.add_column(f"{tt(s.parties[p].name)}: {other}'s", justify="right")
     for pkg in v.packages:
-        row = [s.packages[pkg].label]
+        row = [tt(s.packages[pkg].label)]
         for p in v.parties:
             row += [fmt(v.estimate(pkg, p), use_ce=False), fmt(v.estimate(pkg, p, s.other(p)), use_ce=False)]
         table.add_row(*row)
@@ -72,14 +77,14 @@ def beliefs_table(v: Valuation) -> Table:
 def breakdown_table(v: Valuation, package: str) -> Table:
     """Which term moves how much value to whom, in one package (own beliefs, mean ± SE)."""
     s = v.scenario
-    table = Table(title=f"{s.packages[package].label}: value by term (USD bn, risk-neutral mean ± 1 SE, own beliefs)")
+    table = Table(title=f"{tt(s.packages[package].label)}: value by term (USD bn, risk-neutral mean ± 1 SE, own beliefs)")
     table.add_column("term")
     for p in v.parties:
-        table.add_column(s.parties[p].name, justify="right")
+        table.add_column(tt(s.parties[p].name), justify="right")
     per_party = {p: v.term_estimates(package, p) for p in v.parties}
     for term in per_party[v.parties[0]]:
         cells = [per_party[p][term] for p in v.parties]
-        table.add_row(v.term_label(package, term), *[f"{pm(c.mean, c.se, signed=True)}" for c in cells])
+        table.add_row(tt(v.term_label(package, term)), *[f"{pm(c.mean, c.se, signed=True)}" for c in cells])
     return table
 
 
@@ -99,21 +104,21 @@ def zopa_table(a: "Analysis") -> Table:
     from zopa.analysis import NOISE_Z
 
     p, z = a.problem, a.zopa
-    table = Table(title=f"Zone of possible agreement over {p.n_packages:,} packages ({p.unit}, ± 1 SE)")
+    table = Table(title=f"Zone of possible agreement over {p.n_packages:,} packages ({tt(p.unit)}, ± 1 SE)")
     table.add_column("", style="bold")
     table.add_column("value", justify="right")
     for name, d, se, label in zip(p.names, p.batna, p.batna_se, p.batna_label):
-        table.add_row(f"{name}'s BATNA ({label})", f"{pm(d, se)}")
+        table.add_row(f"{tt(name)}'s BATNA ({tt(label)})", f"{pm(d, se)}")
     if z.exists:
         table.add_row("ZOPA", f"[green]yes[/]: {z.count:,} packages ({z.count / max(p.n_packages, 1):.0%})")
         table.add_row(f"  by more than {NOISE_Z:g} SE", f"{a.robust_count:,}")
-        table.add_row(f"  width for {p.names[0]}", f"{num(z.width_1)}")
-        table.add_row(f"  width for {p.names[1]}", f"{num(z.width_2)}")
+        table.add_row(f"  width for {tt(p.names[0])}", f"{num(z.width_1)}")
+        table.add_row(f"  width for {tt(p.names[1])}", f"{num(z.width_2)}")
         table.add_row("  area", f"{z.area:,.0f} ({p.unit})²")
     else:
         table.add_row("ZOPA", f"[red]no[/]: the closest package misses by {num(z.shortfall)}")
         if a.gap is not None and a.gap.issue is not None:
-            table.add_row("  issue that matters most", f"{a.gap.issue}: best {a.gap.option} "
+            table.add_row("  issue that matters most", f"{tt(a.gap.issue)}: best {tt(a.gap.option)} "
                                                          f"(at its worst option the gap is {num(a.gap.shortfall_after)})")
     if a.near_count:
         table.add_row(f"  missing by less than {NOISE_Z:g} SE", f"{a.near_count:,}")
@@ -128,18 +133,18 @@ def solutions_table(a: "Analysis") -> Table:
     points = [pt for pt in a.solutions.values() if pt is not None]
     issues = list(points[0].choices) if points else []
     shared = {i: points[0].choices[i] for i in issues if len({pt.choices.get(i) for pt in points}) == 1}
-    caption = ("All solutions agree on: " + "; ".join(f"{k}: {v}" for k, v in shared.items())) if shared and \
+    caption = ("All solutions agree on: " + "; ".join(f"{tt(k)}: {tt(v)}" for k, v in shared.items())) if shared and \
         len(points) > 1 else None
     table = Table(title=f"Bargaining solutions ({p.unit}, ± 1 SE; gains over each side's BATNA)", caption=caption)
     table.add_column("solution", style="bold")
     table.add_column("choices" if len(points) <= 1 else "where the solutions differ", max_width=60)
     for name in p.names:
-        table.add_column(f"{name}", justify="right")
+        table.add_column(tt(name), justify="right")
         table.add_column("gain", justify="right")
     table.add_column("note")
     for point in points:
         differing = {k: v for k, v in point.choices.items() if k not in shared or len(points) <= 1}
-        row = [point.name, "; ".join(f"{k}: {v}" for k, v in differing.items()) or "—"]
+        row = [tt(point.name), "; ".join(f"{tt(k)}: {tt(v)}" for k, v in differing.items()) or "—"]
         for i in range(2):
             row += [f"{pm(point.utility[i], point.utility_se[i])}",
                     gain_cell(Estimate(point.gain[i], point.gain_se[i], 0.0, 0.0, 0.0))]
@@ -158,22 +163,22 @@ def issue_ranges_table(a: "Analysis") -> Table:
     table.add_column("options possible in the ZOPA", max_width=80)
     styles = {"free": "green", "limited": "yellow", "fixed": "red", "none": "red"}
     for r in a.issue_ranges:
-        table.add_row(r.issue.label, f"[{styles[r.status]}]{r.status}[/]", ", ".join(r.in_zopa) or "—")
+        table.add_row(tt(r.issue.label), f"[{styles[r.status]}]{r.status}[/]", ", ".join(tt(o) for o in r.in_zopa) or "—")
     return table
 
 
 def deadline_line(a: "Analysis") -> str | None:
-    """One line on bargaining against the deadline, or None without one."""
+    """One line on bargaining against the deadline (Rich markup: names escaped), or None without one."""
     d = a.deadline
     if d is None:
         return None
     p = a.problem
-    first = p.names[p.parties.index(d.first_proposer)] if d.first_proposer in p.parties else d.first_proposer
-    deltas = ", ".join(f"{n} {x:.4f}" for n, x in zip(p.names, d.delta))
+    first = tt(p.names[p.parties.index(d.first_proposer)] if d.first_proposer in p.parties else d.first_proposer)
+    deltas = ", ".join(f"{tt(n)} {x:.4f}" for n, x in zip(p.names, d.delta))
     return (f"Deadline bargaining: {d.rounds} rounds, {first} proposes first; per-round discount factors "
             f"{deltas}; breakdown {d.breakdown_probability:.0%} per rejected offer; first proposer's share "
             f"{d.infinite_share:.1%} without the deadline, {d.finite_share:.1%} with it; Nash weight of "
-            f"{p.names[0]} {d.nash_weight:.3f}.")
+            f"{tt(p.names[0])} {d.nash_weight:.3f}.")
 
 
 def analysis_tables(a: "Analysis") -> list[Table]:
@@ -194,6 +199,6 @@ def analysis_tables(a: "Analysis") -> list[Table]:
 def print_analysis(a: "Analysis", console: Console) -> None:
     """The verdict in plain words, then :func:`analysis_tables`."""
     for line in a.verdict():
-        console.print(f"• {line}")
+        console.print(f"• {tt(line)}")
     for table in analysis_tables(a):
         console.print(table)

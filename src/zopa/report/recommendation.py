@@ -1,0 +1,109 @@
+"""The recommendation, the threat point and the modeller's branches, for the terminal, the HTML
+report and summary.json. All scenario text goes through :mod:`zopa.report.safe`."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from zopa.numbers import num, pm
+from zopa.report.html_parts import table
+from zopa.report.safe import Markup, html, join, term_text
+
+
+def recommendation_dict(rec: Any) -> dict[str, Any] | None:
+    """Plain data for summary.json (USD bn; gains over each side's BATNA)."""
+    if rec is None:
+        return None
+    a, b = rec.parties
+    return {
+        "basis": rec.basis,
+        "package": rec.package,
+        "choices": rec.choices,
+        "gain": {a: {"value": rec.gain[0], "se": rec.gain_se[0]}, b: {"value": rec.gain[1], "se": rec.gain_se[1]}},
+        "gain_range": {a: list(rec.gain_range[0]), b: list(rec.gain_range[1])},
+        "views": [{"view": name, "choices": choices, "gain": {a: g[0], b: g[1]}} for name, choices, g in rec.views],
+        "sides": {s.party: {"target_gain": s.target_gain[0], "target_gain_se": s.target_gain[1], "opening": s.opening,
+                            "opening_gain": s.opening_gain, "walk_away": s.walk_away, "walk_away_basis": s.walk_away_label}
+                  for s in rec.sides},
+        "terms": [{"term": t.term, "label": t.label, "value": {a: t.value[0], b: t.value[1]}} for t in rec.terms],
+        "bet": None if rec.bet is None else {a: rec.bet[0], b: rec.bet[1]},
+        "restructuring_premium": None if rec.restructuring_premium is None else
+        {a: rec.restructuring_premium[0], b: rec.restructuring_premium[1]},
+        "threat_shift": None if rec.threat_shift is None else {a: rec.threat_shift[0], b: rec.threat_shift[1]},
+        "stability": rec.stability,
+        "lines": rec.lines(),
+    }
+
+
+def branches_dict(rows: Sequence[Any] | None) -> list[dict[str, Any]] | None:
+    if not rows:
+        return None
+    return [{"branch": r.branch, "option": r.option, "label": r.label, "question": r.question,
+             "status_quo": {p: {"value": v, "se": se} for p, (v, se) in r.status_quo.items()},
+             "zopa_exists": r.zopa_exists, "zopa_width": list(r.zopa_width), "nash": r.nash,
+             "nash_gain": None if r.nash_gain is None else [list(g) for g in r.nash_gain]} for r in rows]
+
+
+def print_recommendation(rec: Any, console: Any, no_zopa: str | None = None) -> None:
+    """The recommendation as the first thing ``zopa run`` prints."""
+    from rich.panel import Panel
+
+    if rec is None:
+        body = no_zopa or "No package leaves both sides better off than walking away: no settlement to recommend."
+    else:
+        body = "\n\n".join(term_text(line) for line in rec.lines())
+    console.print(Panel(body, title="Recommendation", border_style="green", expand=True))
+
+
+def print_branches(rows: Sequence[Any] | None, names: dict[str, str], console: Any) -> None:
+    """One table per open question: each answer's headline numbers side by side."""
+    from rich.table import Table
+
+    if not rows:
+        return
+    for question in dict.fromkeys(r.question for r in rows):
+        t = Table(title=term_text(f"Open question: {question}"), title_justify="left")
+        t.add_column("answer")
+        for p, n in names.items():
+            t.add_column(term_text(f"{n}: contract in force"), justify="right")
+        t.add_column("ZOPA")
+        t.add_column("Nash package (differences from the first answer)")
+        mine = [r for r in rows if r.question == question]
+        first = mine[0].nash or {}
+        for r in mine:
+            diff = {k: v for k, v in (r.nash or {}).items() if first.get(k) != v} if r is not mine[0] else (r.nash or {})
+            t.add_row(term_text(r.label), *(pm(*r.status_quo[p]) for p in names),
+                      "yes" if r.zopa_exists else "no",
+                      term_text("; ".join(f"{k}: {v}" for k, v in diff.items()) or "the same"))
+        console.print(t)
+
+
+def recommendation_section(rec: Any, branches: Sequence[Any] | None, names: dict[str, str],
+                           variable_threats: Any = None) -> tuple[str, list[Any]]:
+    """The report's lead section: the recommendation, then the open questions and the threat point."""
+    parts: list[Any] = []
+    if rec is None:
+        parts.append(html("<p>{}</p>", "No package leaves both sides better off than walking away: no settlement "
+                                        "to recommend."))
+    else:
+        lines = rec.lines()
+        parts.append(html("<p class='lead'><b>{}</b></p>", lines[0]))
+        parts.append(html("<ul>{}</ul>", join(html("<li>{}</li>", line) for line in lines[1:])))
+        a, b = rec.names
+        rows = [[name, "; ".join(f"{k}: {v}" for k, v in choices.items()), num(g[0], True), num(g[1], True)]
+                for name, choices, g in rec.views]
+        parts.append(html("<h3>{}</h3>", "Supporting views"))
+        parts.append(table(["view", "package", f"{a}: gain", f"{b}: gain"], rows))
+        if rec.terms:
+            parts.append(html("<h3>{}</h3>", "The predicted package, term by term (own beliefs, risk-neutral means)"))
+            parts.append(table(["term", a, b], [[t.label, num(t.value[0], True), num(t.value[1], True)] for t in rec.terms]))
+    if variable_threats is not None:
+        parts.append(html("<h3>{}</h3>", "Threats and the disagreement point (Nash's variable-threat game)"))
+        parts.append(html("<ul>{}</ul>", join(html("<li>{}</li>", line) for line in variable_threats.lines(names))))
+    if branches:
+        parts.append(html("<h3>{}</h3>", "Open questions: each answer analysed as its own scenario"))
+        header = ["question", "answer", *(f"{n}: contract in force" for n in names.values()), "ZOPA", "Nash package"]
+        rows = [[r.question, r.label, *(pm(*r.status_quo[p]) for p in names), "yes" if r.zopa_exists else "no",
+                 "; ".join(f"{k}: {v}" for k, v in (r.nash or {}).items())] for r in branches]
+        parts.append(table(header, rows))
+    return "Recommendation", [Markup(join(parts))]
