@@ -181,10 +181,20 @@ def _quantities(scenario: Scenario) -> list[Any]:
 def write_job(result: JobResult, out_dir: Path, scenario_path: Path | str | None, fmt: str = "parquet",
               command: str = "") -> Any:
     """Write the run directory (report, summary, tables, manifest, figures) for a finished job."""
+    from zopa.report.recommendation import (
+        branches_dict, recommendation_dict, recommendation_section, variable_threats_dict,
+    )
     from zopa.report.run import write_run
 
+    s = result.scenario
+    names = {p: s.parties[p].name for p in s.party_ids}
+    lead = []
+    if result.analysis is not None:
+        lead.append(recommendation_section(result.recommendation, result.branches, names, result.variable_threats))
+    extra = {"recommendation": recommendation_dict(result.recommendation), "branches": branches_dict(result.branches),
+             "variable_threats": variable_threats_dict(result.variable_threats, names)}
     outputs = write_run(out_dir, result.scenario, scenario_path, result.valuation, result.analysis,
                         result.space_valuation, extra_sections=result.sections(), fmt=fmt,  # type: ignore[arg-type]
                         command=command, timings=result.timings, negotiation=result.negotiation,
-                        threats=result.threats)
+                        threats=result.threats, lead_sections=lead, extra_summary=extra)
     return outputs

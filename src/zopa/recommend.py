@@ -50,7 +50,8 @@ class SideAdvice:
 
 @dataclass(frozen=True)
 class TermReason:
-    """One term of the predicted package: its value to each side (risk-neutral means, own beliefs)."""
+    """One term's contribution to each side's gain over the contract in force (risk-neutral means,
+    own beliefs; a dropped term contributes minus its value in the contract in force)."""
 
     term: str
     label: str
@@ -78,6 +79,7 @@ class Recommendation:
     threat_shift: tuple[float, float] | None = None  # disagreement point moved by threats, per side
     negotiation: str | None = None
     notes: tuple[str, ...] = ()
+    batna: tuple[float, float] | None = None
 
     def lines(self, unit: str = "USD bn") -> list[str]:
         """The recommendation in plain words, first thing a reader sees."""
@@ -90,11 +92,14 @@ class Recommendation:
         for side in self.sides:
             diff = {k: v for k, v in side.opening.items() if self.choices.get(k) != v}
             opening = "; ".join(f"{k}: {v}" for k, v in diff.items()) or "the predicted settlement itself"
-            out.append(f"{side.name}: aim for the settlement (+{num(side.target_gain[0])}); open with {opening} "
-                       f"({num(side.opening_gain, True)}); walk away below {num(side.walk_away)} ({side.walk_away_label}).")
+            i = self.parties.index(side.party)
+            floor = side.walk_away - self.batna[i] if self.batna is not None else None
+            walk = (f"a value of {num(side.walk_away)}" + (f", {num(floor, True)} against its BATNA" if floor else ""))
+            out.append(f"{side.name}: aim for the settlement ({num(side.target_gain[0], True)}); open with {opening} "
+                       f"({num(side.opening_gain, True)}); walk away below {walk} ({side.walk_away_label}).")
         if self.terms:
             top = sorted(self.terms, key=lambda t: -abs(t.value[0]) - abs(t.value[1]))[:4]
-            out.append("Why — the terms that carry the value: " + "; ".join(
+            out.append("Why — the terms that move the gains over the contract in force: " + "; ".join(
                 f"{t.label} ({a} {num(t.value[0], True)}, {b} {num(t.value[1], True)})" for t in top) + ".")
         if self.bet is not None:
             out.append(f"Of these gains, {num(self.bet[0], True)} ({a}) and {num(self.bet[1], True)} ({b}) exist only "
@@ -205,17 +210,28 @@ def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, ne
     return Recommendation(
         p.parties, p.names, basis, int(k), p.describe(int(k)), _gains(p, k, batna), (float(gse[0]), float(gse[1])),
         rng, tuple((name, p.describe(kv), _gains(p, kv, batna)) for name, kv in views), (sides[0], sides[1]),
-        reasons, bet, premium, stability, shift, neg_line,
+        reasons, bet, premium, stability, shift, neg_line, batna=(batna[0], batna[1]),
     )
 
 
 def _reasons(valuation: Any, name: str, parties: tuple[str, str]) -> tuple[tuple[TermReason, ...], tuple[float, float]]:
+    """Each term's contribution to the gain over the contract in force (risk-neutral means, own
+    beliefs, paired: the term's value in the package minus its value in the status quo, zero where
+    absent), and the bet."""
     sq = valuation.scenario.meta.status_quo
     a, b = parties
     terms = []
-    own = {p: valuation.term_estimates(name, p) for p in parties}
-    for term in own[a]:
-        terms.append(TermReason(term, valuation.term_label(name, term), (own[a][term].mean, own[b][term].mean)))
+    new = {p: valuation.terms[(name, p, p)] for p in parties}
+    old = {p: valuation.terms[(sq, p, p)] for p in parties}
+    for term in dict.fromkeys([*new[a], *old[a]]):
+        delta = []
+        for p in parties:
+            x, y = new[p].get(term), old[p].get(term)
+            delta.append(float(np.mean((x if x is not None else 0.0) - (y if y is not None else 0.0))))
+        if abs(delta[0]) + abs(delta[1]) < 1e-9:
+            continue  # the same in both: not a reason
+        label = valuation.term_label(name if term in new[a] else sq, term)
+        terms.append(TermReason(term, label if term in new[a] else f"{label} (dropped)", (delta[0], delta[1])))
     bet = tuple(valuation.difference(p, name, sq).mean - valuation.difference(p, name, sq, valuation.scenario.other(p)).mean
                 for p in parties)
     return tuple(terms), (float(bet[0]), float(bet[1]))

@@ -43,7 +43,9 @@ SEED_HELP = "Random seed; the same seed gives the same numbers."
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one clear line per problem to stderr and exit (2 = bad input)."""
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True, emoji=False)
+    from zopa.report.safe import clean_text
+
+    err_console.print(clean_text(message), markup=False, highlight=False, soft_wrap=True, emoji=False)
     raise typer.Exit(code)
 
 

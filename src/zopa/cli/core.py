@@ -9,6 +9,8 @@ from typing import Any, Optional
 
 import typer
 
+from zopa.report.safe import term_text
+
 from zopa.cli.common import (
     PATHS_HELP, SCENARIO_HELP, SEED_HELP, app, console, err_console, fail, guarded, load, progress_bar,
 )
@@ -45,8 +47,9 @@ def mutual_gains(valuation: Any) -> list[str]:
         gains = [valuation.difference(p, pkg, sq) for p in valuation.parties]
         values = [(g.ce if g.ce is not None else g.mean, g.ce_se if g.ce_se is not None else g.se) for g in gains]
         if all(v > 2 * se for v, se in values):
-            out.append(f"Note: the named package '{s.packages[pkg].label}' beats the status quo for both sides ("
-                       + ", ".join(f"{s.parties[p].name} {v:+.3g} ± {se:.2g}" for p, (v, se) in zip(valuation.parties, values))
+            out.append(f"Note: the named package '{term_text(s.packages[pkg].label)}' beats the status quo for both sides ("
+                       + ", ".join(f"{term_text(s.parties[p].name)} {v:+.3g} ± {se:.2g}"
+                                   for p, (v, se) in zip(valuation.parties, values))
                        + "), though no package of the deal space does.")
     return out
 
@@ -81,8 +84,14 @@ def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], 
     if target is not None:
         outputs = write_job(result, target, scenario_source(scenario), fmt, command="zopa " + " ".join(sys.argv[1:]))
     if as_json:
+        from zopa.report.recommendation import branches_dict, recommendation_dict, variable_threats_dict
+
+        names = {p: s.parties[p].name for p in s.party_ids}
         data = summary_dict(result.valuation, result.analysis, result.space_valuation,
-                            negotiation=result.negotiation, threats=result.threats)
+                            negotiation=result.negotiation, threats=result.threats,
+                            extra={"recommendation": recommendation_dict(result.recommendation),
+                                   "branches": branches_dict(result.branches),
+                                   "variable_threats": variable_threats_dict(result.variable_threats, names)})
         sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
         return
     names = {p: s.parties[p].name for p in s.party_ids}
@@ -212,7 +221,7 @@ def validate(scenario: str = typer.Argument(..., help="Scenario TOML file to che
     def go() -> None:
         s = load(scenario)
         n_terms = sum(len(s.package_terms(p)) for p in s.packages)
-        console.print(f"{scenario}: ok — {s.meta.title}; {len(s.packages)} packages, {n_terms} terms, "
+        console.print(f"{term_text(scenario)}: ok — {term_text(s.meta.title)}; {len(s.packages)} packages, {n_terms} terms, "
                       f"{len(s.sources)} sources")
 
     guarded(go)
@@ -242,4 +251,4 @@ def scenarios() -> None:
 
     for name, path in sorted(builtin_scenarios().items()):
         s = load_scenario(path)
-        console.print(f"[bold]{name}[/]  {s.meta.title} — {len(s.packages)} packages")
+        console.print(f"[bold]{term_text(name)}[/]  {term_text(s.meta.title)} — {len(s.packages)} packages")

@@ -42,13 +42,14 @@ def sensitivity(
 
     def go() -> None:
         from zopa.report.sensitivity_terminal import sobol_table, tornado_table
+        from zopa.report.safe import clean_text
         from zopa.sensitivity.engine import run_sobol, run_tornado, uncertain_inputs
 
         s = load(scenario)
         include = [x.strip() for x in inputs.split(",") if x.strip()] if inputs else None
         if list_inputs:
             for item in uncertain_inputs(s, include):
-                console.print(item.label, markup=False)
+                console.print(clean_text(item.label), markup=False)
             return
         wanted = list(output) if output else default_outputs(s, space_paths > 0)
         n_inputs = len(uncertain_inputs(s, include))

@@ -73,6 +73,7 @@ class ReportData:
     extra_sections: Sequence[tuple[str, Any]] = ()
     meta: ReportMeta = field(default_factory=ReportMeta)
     waterfall_package: str | None = None
+    lead_sections: Sequence[tuple[str, Any]] = ()  # shown first, before the summary (the recommendation)
 
 
 def waterfall_package(data: ReportData) -> str:
@@ -183,7 +184,12 @@ def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | Non
     s, v, a = data.scenario, data.valuation, data.analysis
     figs = dict(figures if figures is not None else report_figures(data))
     names = [s.parties[p].name for p in s.party_ids]
-    sections = [_summary(data)]
+    sections = []
+    for i, (title, content) in enumerate(data.lead_sections, start=1):
+        items = content if isinstance(content, (list, tuple)) else [content]
+        body = join(_content(item, f"lead-{i}-{j}") for j, item in enumerate(items, start=1))
+        sections.append(html('<section id="lead-{}"><h2>{}</h2>{}</section>', i, title, body))
+    sections.append(_summary(data))
     belief_charts = join(figure_html(fig, name) for name, fig in figs.items() if name.startswith("beliefs-"))
     sections.append(_section(
         "beliefs", "Where the parties' beliefs differ",
@@ -196,8 +202,8 @@ def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | Non
     pkg = waterfall_package(data)
     sections.append(_section(
         "values", "What the contract in force and each package are worth",
-        html("Present values in {} at each side's own discount rate, under its own beliefs, over {} simulated "
-             "paths. A risk-averse side is valued at its certainty equivalent (CE). Error bars are ±2 Monte Carlo "
+        html("Present values in {} at the market rate of each cash flow's risk (the same for both sides), under "
+             "each side's own beliefs, over {} simulated paths. A risk-averse side is valued at its certainty equivalent (CE). Error bars are ±2 Monte Carlo "
              "standard errors (about a 95% confidence interval for the estimate); they measure simulation noise, "
              "not the spread of outcomes (hover for the 5–95% range).", s.meta.unit, f"{v.n_paths:,}"),
         figure_html(figs["values"], "values-chart")
@@ -261,7 +267,8 @@ def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | Non
 
 
 def _nav(data: ReportData) -> list[tuple[str, str]]:
-    items = [("summary", "Summary"), ("beliefs", "Beliefs"), ("values", "Package values")]
+    items = [(f"lead-{i}", t) for i, (t, _) in enumerate(data.lead_sections, start=1)]
+    items += [("summary", "Summary"), ("beliefs", "Beliefs"), ("values", "Package values")]
     if data.analysis is not None:
         items += [("frontier", "Utility space"), ("issues", "Issues"), ("deadline", "Deadline")]
     items += [(f"extra-{i}", t) for i, (t, _) in enumerate(data.extra_sections, start=1)]

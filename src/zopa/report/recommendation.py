@@ -95,7 +95,8 @@ def recommendation_section(rec: Any, branches: Sequence[Any] | None, names: dict
         parts.append(html("<h3>{}</h3>", "Supporting views"))
         parts.append(table(["view", "package", f"{a}: gain", f"{b}: gain"], rows))
         if rec.terms:
-            parts.append(html("<h3>{}</h3>", "The predicted package, term by term (own beliefs, risk-neutral means)"))
+            parts.append(html("<h3>{}</h3>", "What each term adds to the gains over the contract in force "
+                                              "(own beliefs, risk-neutral means)"))
             parts.append(table(["term", a, b], [[t.label, num(t.value[0], True), num(t.value[1], True)] for t in rec.terms]))
     if variable_threats is not None:
         parts.append(html("<h3>{}</h3>", "Threats and the disagreement point (Nash's variable-threat game)"))
@@ -107,3 +108,21 @@ def recommendation_section(rec: Any, branches: Sequence[Any] | None, names: dict
                  "; ".join(f"{k}: {v}" for k, v in (r.nash or {}).items())] for r in branches]
         parts.append(table(header, rows))
     return "Recommendation", [Markup(join(parts))]
+
+
+def variable_threats_dict(vt: Any, names: dict[str, str]) -> dict[str, Any] | None:
+    """Nash's variable-threat game as plain data for summary.json (USD bn)."""
+    if vt is None:
+        return None
+    parties = list(vt.parties)
+    return {
+        "threats": {p: list(t) for p, t in zip(parties, vt.threats)},
+        "strategies": vt.strategies(),
+        "batna": {p: float(vt.batna[i]) for i, p in enumerate(parties)},
+        "threat_point": {p: {"value": float(vt.point[i]), "se": float(vt.point_se[i]),
+                             "shift": float(vt.point[i] - vt.batna[i]), "shift_se": float(vt.point_shift_se[i])}
+                         for i, p in enumerate(parties)},
+        "settlement": {p: {"value": float(vt.settlement[i]), "se": float(vt.settlement_se[i])} for i, p in enumerate(parties)},
+        "joint_package": vt.joint_package,
+        "lines": vt.lines(names),
+    }

@@ -60,6 +60,8 @@ def write_run(
     waterfall_package: str | None = None,
     negotiation: Any = None,
     threats: Any = None,
+    lead_sections: Sequence[tuple[str, Any]] = (),
+    extra_summary: dict[str, Any] | None = None,
 ) -> RunOutputs:
     """Write every output of a run into ``out_dir`` (created if missing; see
     :func:`zopa.report.run_dir.new_run_dir` to create it safely) and return their paths.
@@ -87,7 +89,7 @@ def write_run(
     summary_path = timed("summary", lambda: atomic_write_text(
         out_dir / "summary.json",
         summary_json(summary_dict(valuation, analysis, space_valuation, scenario_digest=digest, run_date=run_date,
-                                  negotiation=negotiation, threats=threats))))
+                                  negotiation=negotiation, threats=threats, extra=extra_summary))))
 
     def tables() -> dict[str, list[Path]]:
         out = {"packages": write_table(packages_table(valuation), out_dir / "packages", fmt),
@@ -101,7 +103,8 @@ def write_run(
                       command=command, scenario_path=None if scenario_path is None else str(scenario_path),
                       space_paths=None if space_valuation is None else int(space_valuation.n_paths),
                       space_seed=None if space_valuation is None else int(space_valuation.seed))
-    data = ReportData(scenario, valuation, analysis, space_valuation, tuple(extra_sections), meta, waterfall_package)
+    data = ReportData(scenario, valuation, analysis, space_valuation, tuple(extra_sections), meta, waterfall_package,
+                      tuple(lead_sections))
     figures = timed("figures_build", lambda: report_figures(data))
     report_path = timed("report", lambda: atomic_write_text(out_dir / "report.html",
                                                             build_report_html(data, figures)))

@@ -54,6 +54,7 @@ def summary_dict(
     run_date: str | None = None,
     negotiation: Any = None,
     threats: Any = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build the ``summary.json`` document (``negotiation`` and ``threats``: the run's
     :class:`~zopa.negotiate.scenario.ScenarioNegotiation` and threat analysis, when it has them).
@@ -93,8 +94,27 @@ def summary_dict(
         "verdict": list(deal_space["verdict"]) if deal_space else valuation_verdict(valuation),
         "negotiation": _dynamics(negotiation, "negotiation_dict"),
         "threats": _dynamics(threats, "threats_dict"),
+        "calibration": _calibration(valuation),
+        "discounting": _discounting(s),
     }
+    for key in ("recommendation", "branches", "variable_threats"):
+        document[key] = (extra or {}).get(key)
     return _json_safe(document)
+
+
+def _calibration(valuation: Valuation) -> dict[str, Any] | None:
+    c = valuation.calibration
+    if c is None:
+        return None
+    return {"scale": c.scale, "price": c.price, "uncalibrated_value": c.uncalibrated_value, "se": c.se,
+            "paths": c.paths, "date": c.date, "package": c.package, "term": c.term, "beliefs": c.beliefs}
+
+
+def _discounting(s: Any) -> dict[str, Any]:
+    from zopa.discounting import discounter
+
+    d = discounter(s)
+    return {"method": d.method, "rates": d.rates if d.market else d.party_rates}
 
 
 def valuation_verdict(v: Valuation) -> list[str]:
