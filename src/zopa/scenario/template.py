@@ -29,8 +29,19 @@ citation = "Our assumptions"
 kind = "assumption"
 note = "Say why each assumed number is what it is."
 
+# Each cash flow is discounted at the market rate of its risk, the same for both parties (a claim is
+# worth what it is worth, whoever holds it); the parties' views differ only in their beliefs.
+# Term kinds have a default class (equity_stake/profit_share: equity; payment/funding_cost: fixed;
+# the rest: revenue); a term may name another with risk = "...".
+[discounting]
+method = "market"
+rates.fixed = { value = 0.04, source = "assumption" }     # risk-free
+rates.revenue = { value = 0.08, source = "assumption" }   # claims on the customer's sales
+rates.equity = { value = 0.11, source = "assumption" }    # residual claims on the customer
+
 [parties.vendor]
 name = "Vendor"
+# A party's own rate is its impatience between bargaining rounds, not the rate of its values.
 discount_rate = { value = 0.10, source = "assumption" }
 
 [parties.customer]
