@@ -46,19 +46,9 @@ def test_every_option_has_its_own_column_values(scenario, valued):
 
 def replica(scenario: Scenario, space, k: int) -> Scenario:
     """The deal-space package ``k`` written out as an ordinary named package."""
-    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
-    cols = space.column_index(space.choices[[k]])[0]
-    terms = []
-    for c in cols:
-        term = space.columns[c].term
-        if term is not None:
-            raw = term.model_dump(mode="python", by_alias=True, exclude_none=True)
-            raw.pop("key", None)
-            terms.append(raw)
-    ds = scenario.deal_space
-    data["packages"]["replica"] = {"label": "replica", "base": ds.base, "drop": list(ds.drop),
-                                   "restructured": ds.restructured, "terms": terms}
-    return Scenario.model_validate(data)
+    from zopa.recommend import package_scenario
+
+    return package_scenario(scenario, space, k, "replica", label="replica")
 
 
 @pytest.mark.parametrize("k", [0, 4321, 99_999])

@@ -237,7 +237,8 @@ def _reasons(valuation: Any, name: str, parties: tuple[str, str]) -> tuple[tuple
     return tuple(terms), (float(bet[0]), float(bet[1]))
 
 
-def package_scenario(scenario: Any, space: Any, k: int, name: str = "recommended") -> Any:
+def package_scenario(scenario: Any, space: Any, k: int, name: str = "recommended",
+                     label: str = "the predicted settlement") -> Any:
     """``scenario`` with deal-space package ``k`` written out as the named package ``name``."""
     from zopa.scenario.schema import Scenario
 
@@ -251,7 +252,7 @@ def package_scenario(scenario: Any, space: Any, k: int, name: str = "recommended
             raw.pop("key", None)
             terms.append(raw)
     ds = scenario.deal_space
-    data["packages"][name] = {"label": "the predicted settlement", "base": ds.base, "drop": list(ds.drop),
+    data["packages"][name] = {"label": label, "base": ds.base, "drop": list(ds.drop),
                               "restructured": ds.restructured, "terms": terms}
     return Scenario.model_validate(data)
 
