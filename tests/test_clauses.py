@@ -73,3 +73,18 @@ def test_profit_test_delays_eligibility_until_cumulative_profits_reach_it():
     data["triggers"]["agi"] = {"kind": "declared", "event": "agi", "rule": "board", "profit_test": fixed(5.0)}
     v = value_scenario(build(with_terms(data, [share("a", "b", 0.1, "agi", "out")])), 10, seed=0)
     assert v.estimate("deal", "b").mean == pytest.approx(3.0)
+
+
+def test_a_controlled_date_is_an_option_exercised_where_it_pays():
+    """``a`` may end its 10% revenue share at the end of 2026 for a fee of 2: it does so exactly on the
+    paths where the payments it escapes are worth more than the fee."""
+    data = base_dict(volatility=0.4, horizon=2030)
+    data["triggers"]["exit"] = {"kind": "date", "date": "2026-12-31", "controlled_by": "a", "exercise_cost": fixed(2.0)}
+    optioned = value_scenario(build(with_terms(data, [share("a", "b", 0.1, "exit", "out")])), 2000, seed=4)
+    plain = value_scenario(build(with_terms(data, [share("a", "b", 0.1, None, "out")])), 2000, seed=4)
+    data["triggers"]["exit"] = {"kind": "date", "date": "2026-12-31"}
+    ends = value_scenario(build(with_terms(data, [share("a", "b", 0.1, "exit", "out")])), 2000, seed=4)
+    key = ("deal", "a", "a")
+    expected = np.maximum(ends.values[key] - 2.0, plain.values[key])  # rates 0: the fee is not discounted
+    np.testing.assert_allclose(optioned.values[key], expected, rtol=1e-12, atol=1e-12)
+    assert 0.05 < optioned.clauses[("deal", "a")]["exit"].declared < 0.95

@@ -1,6 +1,8 @@
 """Strategic clauses: a trigger one party controls is a decision on each path, not weather.
 
-A declared trigger with ``controlled_by = o`` (e.g. OpenAI's board declaring AGI) can fire from its
+A declared trigger with ``controlled_by = o`` (e.g. OpenAI's board declaring AGI) — or a date
+trigger with one (a right to terminate on the date, exercised alone like the ``board`` rule) — can
+fire from its
 *eligible time* ``τ`` (the event has arrived and the clause's financial test, if any, is met on the
 simulated profits; :meth:`zopa.world.SimulatedWorld.eligible_time`). On each path, with ``V_p(x)`` the
 value of the package to party ``p`` when the trigger fires at ``x`` (all its terms, valued on that path):
@@ -29,7 +31,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from zopa.scenario.schema import DeclaredTrigger, FirstOfTrigger
+from zopa.scenario.schema import DateTrigger, DeclaredTrigger, FirstOfTrigger
 from zopa.world import PathTimes
 
 #: ``value_of(ctx, name, tag)``: each party's per-path value of the stakes in trigger ``name`` under
@@ -65,7 +67,7 @@ def controlled_in(scenario: Any, triggers: Iterable[str]) -> list[str]:
         trig = scenario.triggers[name]
         if isinstance(trig, FirstOfTrigger):
             stack.extend(trig.of)
-        elif isinstance(trig, DeclaredTrigger) and trig.controlled_by is not None:
+        elif isinstance(trig, (DeclaredTrigger, DateTrigger)) and trig.controlled_by is not None:
             found.append(name)
     return sorted(found)
 
@@ -99,7 +101,8 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any, priors: tuple = 
     pv_cost = _pv_at(cost, tau, t0, horizon, rule.flow_rate("fixed", owner))
     disputes = np.zeros(n, dtype=bool)
     pv_lit = {p: zero for p in (owner, other)}
-    if trig.rule == "counterparty_agreement":
+    rule_name = getattr(trig, "rule", "board")  # a controlled date is an option its holder exercises alone
+    if rule_name == "counterparty_agreement":
         upholds = world.draw(trig.court_upholds, f"{key}.court_upholds")
         delay = world.draw(trig.court_delay, f"{key}.court_delay")
         v_late = at(tau + delay, "after court")
@@ -110,7 +113,7 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any, priors: tuple = 
         declared_value = np.where(disputes, disputed_value[owner], v_fire[owner]) - pv_cost
         upheld = world.uniform(f"{key}.court") < upholds
         outcome = np.where(disputes, np.where(upheld, tau + delay, np.inf), tau)
-    elif trig.rule == "expert_panel":
+    elif rule_name == "expert_panel":
         confirms_p = world.draw(trig.panel_confirms, f"{key}.panel_confirms")
         delay = world.draw(trig.panel_delay, f"{key}.panel_delay")
         v_late = at(tau + delay, "after panel")

@@ -185,11 +185,14 @@ class SimulatedWorld:
         return cached
 
     def eligible_time(self, name: str) -> np.ndarray:
-        """When a declared trigger *can* fire: the event's arrival plus ``lag``, and — with a
+        """When a trigger *can* fire: a date trigger at its date; a declared one at the event's arrival
+        plus ``lag``, and — with a
         ``profit_test`` — not before the end of the first year whose cumulative profits since the grid's
         start reach the test (``inf`` when they never do within the horizon)."""
         trig = self.scenario.triggers[name]
         key = f"triggers.{name}"
+        if isinstance(trig, DateTrigger):
+            return np.full(self.n_paths, year_fraction(trig.date))
         arrival = self.agi_arrival if trig.event == "agi" else self.asi_arrival
         lag = self.draw(trig.lag, f"{key}.lag") if trig.lag is not None else 0.0
         when = arrival + lag

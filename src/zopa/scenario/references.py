@@ -39,6 +39,7 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
                         f"{s.meta.as_of}", "set bargaining.deadline or move the funding deadline"))
         _check_date(out, s, "world.funding.deadline", s.world.funding.deadline)
     for name, trig in s.triggers.items():
+        ref(f"triggers.{name}.controlled_by", getattr(trig, "controlled_by", None), parties, "party")
         if isinstance(trig, DateTrigger):
             _check_date(out, s, f"triggers.{name}.date", trig.date)
         if isinstance(trig, FirstOfTrigger):

@@ -259,10 +259,16 @@ class DeclaredTrigger(_Model):
 
 
 class DateTrigger(_Model):
-    """Fires at the end of ``date``: e.g. 2030-12-31 fires at 2031.0, so 2030 is the last active year."""
+    """Fires at the end of ``date``: e.g. 2030-12-31 fires at 2031.0, so 2030 is the last active year.
+
+    With ``controlled_by`` it is an *option* of that party (e.g. a right to terminate on the date): on
+    each path the party exercises it when that pays it, net of ``exercise_cost``
+    (:mod:`zopa.clauses`), and the trigger never fires where it does not."""
 
     kind: Literal["date"]
     date: dt.date
+    controlled_by: str | None = None
+    exercise_cost: Quantity | None = quantity_field("money", "USD bn the controller pays to exercise", None)
 
 
 class RestructuringMissedTrigger(_Model):
