@@ -125,21 +125,35 @@ def threats(
         from zopa.report.dynamics import threats_dict, threats_summary, threats_table, tree_text
         from zopa.threats.scenario import analyze_threats
 
+        from zopa.threats.scenario import threat_packages
+        from zopa.threats.variable_scenario import analyze_variable_threats, variable_threat_packages
+        from zopa.value import value_scenario
+
         s = load(scenario)
-        result = analyze_threats(s, paths, seed)
+        needed = sorted(set(threat_packages(s)) | set(variable_threat_packages(s)))
+        valuation = value_scenario(s, paths, seed, packages=needed)
+        result = analyze_threats(s, paths, seed, valuation=valuation)
+        variable = analyze_variable_threats(s, valuation)
         if efg is not None:
             if efg.exists() and not force:
                 fail(f"{efg}: already exists; pass --force to overwrite")
             from zopa.report.run_dir import atomic_write_text
 
             atomic_write_text(efg, result.efg(s.meta.title))
-        if as_json:
-            sys.stdout.write(json.dumps(threats_dict(result), indent=2, default=float) + "\n")
-            return
         names = {p: s.parties[p].name for p in s.party_ids}
+        if as_json:
+            from zopa.report.recommendation import variable_threats_dict
+
+            data = {**threats_dict(result), "variable_threats": variable_threats_dict(variable, names)}
+            sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
+            return
         console.print("\n".join(tree_text(result.game.root)), markup=False, highlight=False)
         console.print(threats_table(result, names))
         for line in threats_summary(result, names):
             console.print(line)
+        from zopa.report.safe import term_text
+
+        for line in variable.lines(names):
+            console.print(term_text(line))
 
     guarded(go)
