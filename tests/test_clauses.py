@@ -88,3 +88,19 @@ def test_a_controlled_date_is_an_option_exercised_where_it_pays():
     expected = np.maximum(ends.values[key] - 2.0, plain.values[key])  # rates 0: the fee is not discounted
     np.testing.assert_allclose(optioned.values[key], expected, rtol=1e-12, atol=1e-12)
     assert 0.05 < optioned.clauses[("deal", "a")]["exit"].declared < 0.95
+
+
+def test_packages_sharing_a_term_but_not_a_decision_do_not_share_its_value():
+    """``deal2`` inherits ``deal``'s term but adds receipts that make ``a`` never declare: valuing it
+    next to ``deal`` must give what valuing it alone gives."""
+    data = base_dict(volatility=0.3, arrival={"dist": "uniform", "low": 2025, "high": 2031, "source": "test"})
+    data["triggers"]["agi"] = {"kind": "declared", "event": "agi", "rule": "board", "controlled_by": "a"}
+    data = with_terms(data, [share("a", "b", 0.1, "agi", "out")])
+    data["packages"]["deal2"] = {"label": "deal2", "base": "deal", "terms": [share("b", "a", 0.3, "agi", "in")]}
+    scenario = build(data)
+    together = value_scenario(scenario, 2000, seed=1)
+    alone = value_scenario(scenario, 2000, seed=1, packages=["deal2"])
+    assert together.clauses[("deal", "a")]["agi"].declared > 0.5
+    assert together.clauses[("deal2", "a")]["agi"].declared == 0.0
+    for party in ("a", "b"):
+        np.testing.assert_array_equal(together.values[("deal2", party, party)], alone.values[("deal2", party, party)])

@@ -26,6 +26,7 @@ numbers as the exogenous rules use.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -136,7 +137,8 @@ def decide_all(world: Any, triggers: Iterable[str], value_of: ValueOf, rule: Any
     the decided times substituted and the decisions."""
     decisions: list[ClauseDecision] = []
     for name in controlled_in(world.scenario, triggers):
-        priors = tuple((d.trigger, id(d.times)) for d in decisions)
+        # by content: the arrays of discarded decisions may be freed and their ids reused
+        priors = tuple((d.trigger, hashlib.blake2b(d.times.tobytes(), digest_size=16).hexdigest()) for d in decisions)
         decision = decide(world, name, value_of, rule, priors)
         world = world.with_triggers({name: PathTimes(decision.times)})
         decisions.append(decision)

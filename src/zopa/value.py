@@ -13,6 +13,7 @@ error ``se(E[e^{−aV}]) / (a E[e^{−aV}])``.
 
 from __future__ import annotations
 
+import hashlib
 import time as _time
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
@@ -243,7 +244,10 @@ def value_scenario(
                         decided = decide_clauses(base_ctx, resolved[pkg], parties, times, rule, alternatives, overrides)
                         decision_cache[(overrides, stakes)] = decided
                     ctx, decisions = decided
-                    clause_key = f"{overrides}|{hash(stakes)}" if decisions else overrides
+                    # a term's value depends on the decisions only through the decided times of the
+                    # triggers it depends on: packages that decided the same way share it
+                    digests = {d.trigger: hashlib.blake2b(d.times.tobytes(), digest_size=16).hexdigest()
+                               for d in decisions}
                     totals = {party: np.zeros(n) for party in parties}
                     for d in decisions:
                         stats = clauses.setdefault((pkg, belief), {}).setdefault(d.trigger, np.zeros(3))
@@ -252,8 +256,10 @@ def value_scenario(
                             terms[(pkg, party, belief)].setdefault(f"clause.{d.trigger}", np.zeros(n_paths))[rows] = -d.costs[party]
                             totals[party] -= d.costs[party]
                     for term in resolved[pkg]:
-                        depends = decisions and controlled_in(ctx.scenario, term.triggers())
-                        cache_key = f"{term.key}#{id(term)}{clause_key if depends else overrides}"
+                        # base_ctx: in ctx the decided triggers are already substituted by their times
+                        depends = controlled_in(base_ctx.scenario, term.triggers()) if decisions else []
+                        decided_key = "".join(f"|{name}:{digests[name]}" for name in depends)
+                        cache_key = f"{term.key}#{id(term)}{overrides}{decided_key}"
                         if cache_key not in valued:
                             valued[cache_key] = {}
                             for name, (part, flows) in term_parts(term, ctx).items():

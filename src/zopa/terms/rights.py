@@ -156,7 +156,8 @@ class PurchaseCommitment(TermBase):
 
     def flows(self, ctx: PathContext) -> Flows:
         need = buyer_need(ctx, self.resource)
-        anyway = need * _holder_share(ctx, self.resource, self.baseline_regime)[:, None]
+        supplied = np.minimum(_holder_share(ctx, self.resource, self.baseline_regime), _capacity(ctx, self.resource))
+        anyway = need * supplied[:, None]
         amount = self.draw(ctx, "amount_per_year")[:, None]
         weight = active_mask(ctx, self.until) * ctx.period
         shifted = np.maximum(np.minimum(amount, need) - anyway, 0.0) * weight
