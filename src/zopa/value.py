@@ -260,6 +260,12 @@ def value_scenario(
                         depends = controlled_in(base_ctx.scenario, term.triggers()) if decisions else []
                         decided_key = "".join(f"|{name}:{digests[name]}" for name in depends)
                         cache_key = f"{term.key}#{id(term)}{overrides}{decided_key}"
+                        if cache_key not in valued and _never_declared(depends, decisions):
+                            # the clause is never declared: the term is worth what it is worth with the
+                            # trigger never firing, which the decision has already valued
+                            valued[cache_key] = alternatives.get((id(term), overrides, (depends[0], "never", ())))
+                            if valued[cache_key] is None:
+                                del valued[cache_key]
                         if cache_key not in valued:
                             valued[cache_key] = {}
                             for name, (part, flows) in term_parts(term, ctx).items():
@@ -294,6 +300,12 @@ class ClauseRates:
     disputed: float
 
 
+def _never_declared(depends: list[str], decisions: list[ClauseDecision]) -> bool:
+    """Whether a term depends on one controlled trigger only, decided first and never fired."""
+    return (len(depends) == 1 and bool(decisions) and decisions[0].trigger == depends[0]
+            and not np.isfinite(decisions[0].times).any())
+
+
 def decide_clauses(ctx: SimulatedWorld, resolved: list[TermBase], parties: list[str], times: np.ndarray,
                    rule: Discounter, cache: dict | None = None, overrides: str = "") -> tuple[SimulatedWorld, list[ClauseDecision]]:
     """Substitute the decided times of every controlled trigger the terms ``resolved`` depend on. The
@@ -312,15 +324,15 @@ def decide_clauses(ctx: SimulatedWorld, resolved: list[TermBase], parties: list[
             if name not in depends[id(term)]:
                 continue
             key = (id(term), overrides, tag)
-            per_party = store.get(key)
-            if per_party is None:
-                per_party = {party: np.zeros(c.n_paths) for party in parties}
-                for part, flows in term_parts(term, c).values():
-                    for party in parties:
-                        per_party[party] += party_value(part, flows, party, times, rule.rate(part, party))
-                store[key] = per_party
-            for party in parties:
-                out[party] += per_party[party]
+            per_part = store.get(key)
+            if per_part is None:
+                per_part = {name: {party: party_value(part, flows, party, times, rule.rate(part, party))
+                                   for party in parties}
+                            for name, (part, flows) in term_parts(term, c).items()}
+                store[key] = per_part
+            for values in per_part.values():
+                for party in parties:
+                    out[party] += values[party]
         return out
 
     return decide_all(ctx, names, value_of, rule)
