@@ -22,10 +22,10 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import special, stats
+from scipy import special
 
 #: z-score of the upper bound of a central 90% interval.
-Z90 = float(stats.norm.ppf(0.95))
+Z90 = float(special.ndtri(0.95))
 
 #: Knots of the tabulated beta quantile function, clustered toward u = 0 and u = 1.
 _BETA_KNOTS = np.sin(np.linspace(0.0, np.pi / 2, 8193)) ** 2
@@ -181,7 +181,7 @@ class Lognormal(_Spec):
 
     @property
     def sigma(self) -> float:
-        z = float(stats.norm.ppf(0.5 + self.interval / 2))
+        z = float(special.ndtri(0.5 + self.interval / 2))
         return (math.log(self.hi) - math.log(self.lo)) / (2 * z)
 
     def _ppf(self, u: np.ndarray) -> np.ndarray:
