@@ -58,3 +58,15 @@ def test_builtin_main_job_leads_with_a_recommendation(builtin):
     names = {v[0] for v in rec.views}
     assert {"symmetric Nash", "patience-weighted Nash", "simulated negotiation"} <= names
     assert [b.option for b in result.branches] == ["counts", "apart"]
+
+
+@pytest.mark.parametrize("outside, expected", [(3.0, 5.0), (7.0, 7.0)])
+def test_outside_option_principle(outside, expected):
+    """A's outside option of 3 is below its Nash share of 5: it does not move the settlement (as it
+    would if it were the disagreement point: (10 + 3)/2 = 6.5). An outside option of 7 binds."""
+    p = line_problem()
+    p = DealProblem(p.parties, p.names, p.utility, (outside, 0.0), batna_label=("rival offer", "status_quo"),
+                    gain_se=p.gain_se, utility_se=p.utility_se, inside=(0.0, 0.0))
+    rec = recommend(analyze_problem(p))
+    assert p.utility[0, rec.package] == pytest.approx(expected)
+    assert "outside options as bounds" in rec.basis

@@ -77,6 +77,7 @@ class DealProblem:
     unit: str = "USD bn"
     labels: tuple[str, ...] = ()  # package names, when packages are named rather than built from issues
     risk_aversion: tuple[float | None, float | None] = (None, None)  # CARA a per unit; None: risk neutral
+    inside: tuple[float, float] | None = None  # the status quo's utilities (the inside option), when a BATNA is an outside option
 
     @property
     def n_packages(self) -> int:
@@ -434,6 +435,7 @@ def problem_from_space(space_valuation: Any) -> DealProblem:
         utility_se=np.vstack([pv1.utility_se, pv2.utility_se]), gain_se=np.vstack([pv1.gain_se, pv2.gain_se]),
         batna_se=(pv1.batna_se, pv2.batna_se), choices=ex.choices, issues=issues,
         risk_aversion=(pv1.risk_aversion or None, pv2.risk_aversion or None),
+        inside=(pv1.inside, pv2.inside) if pv1.inside is not None and pv2.inside is not None else None,
     )
 
 

@@ -15,6 +15,7 @@ paths.
 
 from __future__ import annotations
 
+import dataclasses
 import time as _time
 from dataclasses import dataclass
 from typing import Callable, Mapping
@@ -54,6 +55,7 @@ class PartyValues:
     columns: np.ndarray  # (N, B) per-path column values
     constant: np.ndarray  # (N,) terms shared by every package
     batna_paths: np.ndarray  # (N,)
+    inside: float | None = None  # the status quo's utility: the inside option, whatever the BATNA
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,9 @@ def value_space(
         a = fallback.risk_aversion(p)
         options = {q: fallback.estimate(q, p, view[p]) for q in batna_of(scenario, p)}
         best = max(options, key=lambda q: options[q].value)
-        out[p] = _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a)
+        out[p] = dataclasses.replace(
+            _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a),
+            inside=float(options[scenario.meta.status_quo].value))
     return SpaceValuation(scenario, space, out, n_paths, seed, _time.perf_counter() - started)
 
 

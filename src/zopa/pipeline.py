@@ -137,10 +137,11 @@ def _recommendation(result: JobResult) -> Any:
     threat_point = None
     vt = result.variable_threats
     if vt is not None:
-        # the threat game's shift of the disagreement point, applied to the deal problem's BATNA (the
-        # shift is paired on the valuation's paths; the BATNA is on the deal space's)
-        batna = result.analysis.problem.batna
-        threat_point = (batna[0] + float(vt.point[0] - vt.batna[0]), batna[1] + float(vt.point[1] - vt.batna[1]))
+        # the threat game's shift of the disagreement point, applied to the deal problem's status quo
+        # (the shift is paired on the valuation's paths; the status quo is valued on the deal space's)
+        problem = result.analysis.problem
+        inside = problem.inside or problem.batna  # the threat game's shift is measured from the status quo
+        threat_point = (inside[0] + float(vt.point[0] - vt.batna[0]), inside[1] + float(vt.point[1] - vt.batna[1]))
     return recommend_scenario(result.scenario, result.analysis, result.space_valuation, result.settings.paths,
                               result.settings.seed, threat_point, result.negotiation)
 

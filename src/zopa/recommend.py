@@ -7,7 +7,11 @@ negotiation between given strategies — and are reconciled as follows:
 
 * **The predicted settlement** is the patience-weighted Nash package on expected utilities, with
   the disagreement point moved by the threats each side would credibly carry out when the threat
-  game is declared (a threat that is carried out sets the point bargaining continues from). It is
+  game is declared (a threat that is carried out sets the point bargaining continues from). By the
+  outside-option principle (Binmore, Shaked & Sutton 1989) the disagreement point is the *inside*
+  option — the contract in force, which runs while the parties talk — and an outside option (a
+  BATNA other than the contract in force) only bounds the settlement from below: it matters only
+  if it is better than what bargaining would give. It is
   the one solution that accounts for patience, the deadline, risk attitudes and threats together;
   Binmore, Rubinstein & Wolinsky show that the subgame-perfect outcome of alternating offers with a
   risk of breakdown *is* such an asymmetric Nash solution, with the breakdown outcome as the
@@ -124,11 +128,24 @@ def _gains(problem: Any, k: int, batna: tuple[float, float]) -> tuple[float, flo
     return (float(problem.utility[0, k] - batna[0]), float(problem.utility[1, k] - batna[1]))
 
 
+def _outside(problem: Any) -> tuple[float, float]:
+    """Each side's outside option: its BATNA when that is not the contract in force (−∞ otherwise)."""
+    inside = problem.inside or problem.batna
+    return tuple(float(b) if b > i else -np.inf for b, i in zip(problem.batna, inside))  # type: ignore[return-value]
+
+
 def _weighted(problem: Any, d: tuple[float, float], weight: float) -> int | None:
+    """Weighted Nash on expected utilities from disagreement point ``d``, among the packages that give
+    each side at least its outside option (the outside-option principle)."""
     from zopa.bargain import nash_solution
 
     u1, u2 = problem.utility
-    return nash_solution(u1, u2, d[0], d[1], weight=weight, risk_aversion=problem.risk_aversion)
+    o1, o2 = _outside(problem)
+    idx = np.flatnonzero((u1 >= o1) & (u2 >= o2))
+    if idx.size == 0:
+        return None
+    k = nash_solution(u1[idx], u2[idx], d[0], d[1], weight=weight, risk_aversion=problem.risk_aversion)
+    return None if k is None else int(idx[k])
 
 
 def _opening(problem: Any, side: int) -> int | None:
@@ -165,16 +182,22 @@ def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, ne
         if point is not None:
             views.append((label, point.package))
     basis = "patience-weighted Nash on expected utilities" if analysis.deadline is not None else "Nash on expected utilities"
-    headline = analysis.solutions.get("weighted_nash") or analysis.solutions.get("nash")
-    k = headline.package if headline is not None else None
+    # Outside-option principle (Binmore, Shaked & Sutton 1989): bargaining starts from the inside option
+    # (the contract in force, which runs while the parties talk); an outside option only bounds the
+    # settlement from below.
+    inside = tuple(float(x) for x in (p.inside or p.batna))
+    k = _weighted(p, (inside[0], inside[1]), weight)
+    if k is not None and any(o > -np.inf for o in _outside(p)):
+        views.append(("patience-weighted Nash, outside options as bounds", k))
+        basis += ", outside options as bounds"
     shift = None
     if threat_point is not None:
         d = (float(threat_point[0]), float(threat_point[1]))
         shift = (d[0] - batna[0], d[1] - batna[1])
-        kt = _weighted(p, d, weight) if d != batna else k
+        kt = _weighted(p, d, weight) if d != inside else k
         if kt is not None:
             views.append(("patience-weighted Nash from the threat point", kt))
-            if d != batna:
+            if d != inside:
                 k = kt
                 basis += ", from the threat-adjusted disagreement point"
     neg_line = None
