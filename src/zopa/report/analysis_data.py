@@ -120,6 +120,13 @@ def analysis_dict(analysis: Analysis) -> dict[str, Any]:
             "breakdown_probability": num(deadline.breakdown_probability),
             "first_proposer_share_no_deadline": num(deadline.infinite_share),
             "first_proposer_share_with_deadline": num(deadline.finite_share),
+            "first_proposer_share_random_proposer_no_deadline": None if deadline.stationary_share is None
+            else num(deadline.stationary_share),
+            "first_proposer_share_ultimatum": None if deadline.ultimatum_share is None else num(deadline.ultimatum_share),
+            "loss_share": num(deadline.loss_share),
+            "deadline_loss": num(deadline.deadline_loss),
+            "proposer_probability": num(deadline.proposer_probability),
+            "model": deadline.model,
             "nash_weight": {parties[0]: num(deadline.nash_weight), parties[1]: num(1 - deadline.nash_weight)},
         },
         "notes": list(analysis.notes),

@@ -225,7 +225,8 @@ def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | Non
             parts.issues_table(a)))
         sections.append(_section(
             "deadline", "Bargaining against the deadline",
-            "Alternating offers until the deadline: the side that loses more per round of delay concedes more.",
+            "Offers until the deadline and, if it passes, after it over a smaller surplus: the side that loses more "
+            "per round of delay concedes more.",
             parts.deadline_block(a, s)))
     for i, (title, content) in enumerate(data.extra_sections, start=1):
         items = content if isinstance(content, (list, tuple)) else [content]

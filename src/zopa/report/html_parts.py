@@ -232,21 +232,31 @@ def deadline_block(analysis: Analysis, scenario: Scenario) -> Markup:
     first = scenario.parties[d.first_proposer].name if d.first_proposer in scenario.parties else d.first_proposer
     b = scenario.bargaining
     deadline = b.deadline or (scenario.world.funding.deadline if scenario.world.funding else None)
-    text = html("<p>{first} proposes first; offers alternate every {months} month(s) until {deadline}: "
-                "<b>{rounds} rounds</b>. Each round of delay shrinks the pie by the discount factors below; after "
-                "a rejected offer talks collapse with probability {breakdown}. Without a deadline {first} would get "
-                "{infinite} of the surplus (Rubinstein); with it, <b>{finite}</b>.</p>",
+    text = html("<p>Offers every {months} month(s) until {deadline}: <b>{rounds} rounds</b>; in each round either "
+                "side proposes with probability {q} ({first} is named first). Each round of delay costs each side "
+                "its impatience (the discount factors below); after a rejected offer talks collapse with probability "
+                "{breakdown}. If the deadline passes, {loss} of the surplus is lost (the restructuring premium) and "
+                "talks go on over the rest. {first}'s expected share: <b>{finite}</b> (without the deadline "
+                "{stationary}; Rubinstein's alternating offers without breakdown risk: {infinite}).</p>",
                 first=first, months=f"{b.round_months:g}", deadline=deadline, rounds=d.rounds,
-                breakdown=f"{d.breakdown_probability:.0%}", infinite=f"{d.infinite_share:.1%}",
-                finite=f"{d.finite_share:.1%}")
+                q=f"{d.proposer_probability:.0%}", breakdown=f"{d.breakdown_probability:.0%}",
+                loss=f"{d.loss_share:.1%}", infinite=f"{d.infinite_share:.1%}", finite=f"{d.finite_share:.1%}",
+                stationary="n/a" if d.stationary_share is None else f"{d.stationary_share:.1%}")
     rows = [["rounds to the deadline", str(d.rounds), ""],
             *[[f"per-round discount factor δ: {name}", f"{delta:.4f}",
                f"{name} loses {(1 - delta):.2%} of the surplus per round of delay"]
               for name, delta in zip(p.names, d.delta)],
             ["breakdown probability per rejected offer", f"{d.breakdown_probability:.1%}", ""],
-            [f"{first}'s share of the surplus, no deadline", f"{d.infinite_share:.1%}", "Rubinstein (1982)"],
-            [f"{first}'s share of the surplus, with the deadline", f"{d.finite_share:.1%}",
-             "backward induction from the last round"],
+            ["surplus lost at the deadline", f"{d.loss_share:.1%} ({d.deadline_loss:,.2f})",
+             "the joint restructuring premium, USD bn"],
+            [f"{first}'s share of the surplus, Rubinstein", f"{d.infinite_share:.1%}",
+             "alternating offers, no breakdown risk, no deadline (Rubinstein 1982)"],
+            [f"{first}'s share, random proposer, no deadline", "n/a" if d.stationary_share is None else
+             f"{d.stationary_share:.1%}", "Binmore, Rubinstein & Wolinsky (1986)"],
+            [f"{first}'s share, with the deadline", f"{d.finite_share:.1%}",
+             "random proposer; the loss at the deadline, then talks go on"],
+            [f"{first}'s share if the deadline ended talks with an ultimatum", "n/a" if d.ultimatum_share is None
+             else f"{d.ultimatum_share:.1%}", "for comparison only: flips with the parity of the round count"],
             [f"bargaining weight of {p.names[0]} / {p.names[1]}",
              f"{d.nash_weight:.3f} / {1 - d.nash_weight:.3f}", "used by the patience-weighted Nash solution"]]
     return text + table(["quantity", "value", "meaning"], rows)

@@ -175,10 +175,12 @@ def deadline_line(a: "Analysis") -> str | None:
     p = a.problem
     first = tt(p.names[p.parties.index(d.first_proposer)] if d.first_proposer in p.parties else d.first_proposer)
     deltas = ", ".join(f"{tt(n)} {x:.4f}" for n, x in zip(p.names, d.delta))
-    return (f"Deadline bargaining: {d.rounds} rounds, {first} proposes first; per-round discount factors "
-            f"{deltas}; breakdown {d.breakdown_probability:.0%} per rejected offer; first proposer's share "
-            f"{d.infinite_share:.1%} without the deadline, {d.finite_share:.1%} with it; Nash weight of "
-            f"{tt(p.names[0])} {d.nash_weight:.3f}.")
+    stationary = "n/a" if d.stationary_share is None else f"{d.stationary_share:.1%}"
+    return (f"Deadline bargaining: {d.rounds} rounds, either side proposes with probability "
+            f"{d.proposer_probability:.0%} ({first} named first); per-round discount factors {deltas}; breakdown "
+            f"{d.breakdown_probability:.0%} per rejected offer; {d.loss_share:.1%} of the surplus lost at the deadline, "
+            f"then talks go on. {first}'s expected share {d.finite_share:.1%} ({stationary} without the deadline; "
+            f"Rubinstein {d.infinite_share:.1%}); Nash weight of {tt(p.names[0])} {d.nash_weight:.3f}.")
 
 
 def analysis_tables(a: "Analysis") -> list[Table]:
