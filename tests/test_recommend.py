@@ -70,3 +70,15 @@ def test_outside_option_principle(outside, expected):
     rec = recommend(analyze_problem(p))
     assert p.utility[0, rec.package] == pytest.approx(expected)
     assert "outside options as bounds" in rec.basis
+
+
+def test_a_settlement_at_the_edge_of_a_gridded_issue_is_flagged():
+    from zopa.analysis import IssueSpec
+
+    p = line_problem(11)
+    share = IssueSpec("x", "A's share", tuple(str(i) for i in range(11)), ordered=True)
+    p = DealProblem(p.parties, p.names, p.utility, (0.0, 0.0), gain_se=p.gain_se, utility_se=p.utility_se,
+                    choices=np.arange(11)[:, None], issues=(share,))
+    assert recommend(analyze_problem(p)).notes == ()
+    rec = recommend(analyze_problem(p), threat_point=(9.0, -9.0))  # pushed to A's whole pie
+    assert rec.choices == {"A's share": "10"} and "upper end" in rec.notes[0]

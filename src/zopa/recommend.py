@@ -233,8 +233,22 @@ def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, ne
     return Recommendation(
         p.parties, p.names, basis, int(k), p.describe(int(k)), _gains(p, k, batna), (float(gse[0]), float(gse[1])),
         rng, tuple((name, p.describe(kv), _gains(p, kv, batna)) for name, kv in views), (sides[0], sides[1]),
-        reasons, bet, premium, stability, shift, neg_line, batna=(batna[0], batna[1]),
+        reasons, bet, premium, stability, shift, neg_line, notes=_edge_notes(p, int(k)), batna=(batna[0], batna[1]),
     )
+
+
+def _edge_notes(problem: Any, k: int) -> tuple[str, ...]:
+    """Say so when the predicted package sits at an end of a gridded range: it may lie beyond it."""
+    if problem.choices is None:
+        return ()
+    out = []
+    for pos, issue in enumerate(problem.issues):
+        j = int(problem.choices[k, pos])
+        if issue.ordered and j in (0, len(issue.options) - 1):
+            end = "lower" if j == 0 else "upper"
+            out.append(f"The predicted {issue.label or issue.id} ({issue.options[j]}) is at the {end} end of the range "
+                       "explored: the settlement may lie beyond it.")
+    return tuple(out)
 
 
 def _reasons(valuation: Any, name: str, parties: tuple[str, str]) -> tuple[tuple[TermReason, ...], tuple[float, float]]:
