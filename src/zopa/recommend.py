@@ -246,7 +246,7 @@ def _edge_notes(problem: Any, k: int) -> tuple[str, ...]:
         j = int(problem.choices[k, pos])
         if issue.ordered and j in (0, len(issue.options) - 1):
             end = "lower" if j == 0 else "upper"
-            out.append(f"The predicted {issue.label or issue.id} ({issue.options[j]}) is at the {end} end of the range "
+            out.append(f"{issue.label or issue.id} at {issue.options[j]} is at the {end} end of the range "
                        "explored: the settlement may lie beyond it.")
     return tuple(out)
 
