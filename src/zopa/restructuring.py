@@ -4,7 +4,7 @@ The *restructuring premium* of party ``p`` is ``V_p(status quo, restructured) âˆ
 paired over paths: what missing the deadline costs with nothing else changed (in the built-in case,
 the friction of replacing the \\$10B SoftBank may withhold). Its sum over the parties is the joint
 surplus lost if talks run past the deadline â€” the ``deadline_loss`` of the deadline bargaining model
-(:func:`zopa.analysis.deadline_bargaining`): after the deadline the money is gone, the parties'
+(:func:`zopa.bargain.scenario.deadline_bargaining`): after the deadline the money is gone, the parties'
 walk-away values are unchanged, and bargaining goes on over a smaller surplus.
 """
 

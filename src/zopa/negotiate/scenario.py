@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from zopa.analysis import DealProblem, analyze_problem, deadline_bargaining, round_dates
+from zopa.analysis import DealProblem, analyze_problem
+from zopa.bargain.scenario import deadline_bargaining, round_dates
 from zopa.negotiate.protocol import NegotiationResult, negotiate
 from zopa.negotiate.strategies import STRATEGY_NAMES, strategy_from_name
 from zopa.negotiate.tournament import TournamentTable, tournament
