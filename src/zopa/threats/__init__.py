@@ -7,6 +7,7 @@ they are not imported here, to keep this package importable without the valuatio
 """
 
 from zopa.threats.efg import to_efg
+from zopa.threats.credibility import ThreatCheck, credible_threats
 from zopa.threats.game import (
     Chance,
     Decision,
@@ -15,9 +16,7 @@ from zopa.threats.game import (
     NodeChoice,
     Solution,
     Terminal,
-    ThreatCheck,
     backward_induction,
-    credible_threats,
     paired_se,
     walk,
 )

@@ -35,7 +35,7 @@ positively correlated ones such as common random numbers).  A decision is ``with
 ``margin < 2 * margin_se``.
 
 A threat is *credible* when its mover would carry it out if its node were reached, i.e. the
-mover picks it at that node in the subgame-perfect equilibrium (:func:`credible_threats`).
+mover picks it at that node in the subgame-perfect equilibrium (:func:`~zopa.threats.credibility.credible_threats`).
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class Chance:
 class Decision:
     """``player`` picks one of ``actions`` (``(label, child)`` pairs, or a mapping).
 
-    ``threats`` names the actions that are threats, for :func:`credible_threats`.
+    ``threats`` names the actions that are threats, for :func:`~zopa.threats.credibility.credible_threats`.
     """
 
     player: str
@@ -447,55 +447,3 @@ def _choice(
         difference_se={n: float(v) for n, v in zip(names, diff_se, strict=True)},
         paired=paired,
     )
-
-
-@dataclass(frozen=True)
-class ThreatCheck:
-    """Whether a threat would be carried out if its node were reached.
-
-    ``shortfall`` is the mover's value of its equilibrium action less that of the threat (0
-    when the threat is the equilibrium action), ``shortfall_se`` its standard error — paired over
-    paths when both actions carry influence values (:attr:`NodeChoice.difference_se`), else
-    ``sqrt(se_chosen**2 + se_threat**2)``; ``within_noise`` flags a verdict the Monte Carlo
-    precision does not settle (for a credible threat: its own decision margin < 2 SE; for a
-    non-credible one: ``shortfall < 2 * shortfall_se``).
-    """
-
-    path: tuple[str, ...]
-    player: str
-    threat: str
-    credible: bool
-    chosen: str
-    shortfall: float
-    shortfall_se: float
-    within_noise: bool
-    reached: bool
-
-
-def credible_threats(game: Game, solution: Solution) -> tuple[ThreatCheck, ...]:
-    """Every action flagged as a threat, with whether its mover would carry it out.
-
-    A threat is credible when the mover chooses it at its node in the subgame-perfect
-    equilibrium ``solution`` (of ``game``); otherwise the threatener would not follow through
-    when called on it.  Results are in pre-order of the nodes, then action order.
-    """
-    checks: list[ThreatCheck] = []
-    for path, node in walk(game.root):
-        if not isinstance(node, Decision) or not node.threats:
-            continue
-        choice = solution.choice(path)
-        for name, _ in node.actions:
-            if name not in node.threats:
-                continue
-            credible = name == choice.action
-            if credible:
-                shortfall, shortfall_se, noisy = 0.0, 0.0, choice.within_noise
-            else:
-                shortfall = choice.action_values[choice.action] - choice.action_values[name]
-                shortfall_se = choice.difference_se[name]
-                noisy = shortfall < 2.0 * shortfall_se
-            checks.append(
-                ThreatCheck(path, node.player, name, credible, choice.action,
-                            shortfall, shortfall_se, noisy, choice.reached)
-            )
-    return tuple(checks)

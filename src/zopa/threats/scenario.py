@@ -55,7 +55,8 @@ from typing import Any
 import numpy as np
 
 from zopa.threats.efg import to_efg
-from zopa.threats.game import Chance, Decision, Game, Solution, Terminal, ThreatCheck, backward_induction, credible_threats
+from zopa.threats.credibility import ThreatCheck, credible_threats
+from zopa.threats.game import Chance, Decision, Game, Solution, Terminal, backward_induction
 from zopa.threats.paths import influence, package_influence, paired_se, quantity_mean
 from zopa.threats.variable import RiskAversion, nash_package
 from zopa.threats.variable_scenario import problem_risk_aversion
