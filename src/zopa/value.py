@@ -25,7 +25,7 @@ from zopa.calibration import Calibration, calibrate
 from zopa.clauses import ClauseDecision, controlled_in, decide_all
 from zopa.discounting import Discounter, discounter
 from zopa.scenario.schema import Scenario
-from zopa.terms import Capped, Flows, TermBase
+from zopa.terms import Flows, TermBase
 from zopa.world import RandomStreams, SimulatedWorld
 
 #: Default number of Monte Carlo paths.
@@ -97,11 +97,9 @@ def party_value(term: TermBase, flows: Flows, party: str, times: np.ndarray, rat
 
 
 def term_parts(term: TermBase, ctx: SimulatedWorld) -> dict[str, tuple[TermBase, Flows]]:
-    """A term's flows, split into its members for combinators (``cap.member``) for the breakdown."""
-    if isinstance(term, Capped):
-        members = {m.id: m for m in term.members}
-        return {f"{term.id}.{mid}": (members[mid], f) for mid, f in term.member_parts(ctx).items()}
-    return {term.id: (term, term.flows(ctx))}
+    """A term's flows, split into its members for combinators (``cap.member``) for the breakdown,
+    each with the term whose parties and risk class apply."""
+    return term.parts(ctx)
 
 
 @dataclass(frozen=True)
@@ -176,10 +174,7 @@ def term_labels_of(terms: list[TermBase]) -> dict[str, str]:
     """Breakdown names (combinator members as ``cap.member``) → labels, for one package's terms."""
     out: dict[str, str] = {}
     for term in terms:
-        if isinstance(term, Capped):
-            out.update({f"{term.id}.{m.id}": m.label or m.id for m in term.members})
-        else:
-            out[term.id] = term.label or term.id
+        out.update(term.part_labels())
     return out
 
 

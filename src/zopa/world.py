@@ -34,10 +34,13 @@ from typing import Any, Mapping
 import numpy as np
 
 from zopa.beliefs import Quantity
+from zopa.drivers import EventDriver, simulate_driver
 from zopa.terms.base import Until, until_time
+from zopa.terms.transfers import MISSED_DEADLINE
 from zopa.scenario.schema import (
     DateTrigger,
     DeclaredTrigger,
+    EventTrigger,
     FirstOfTrigger,
     RestructuringMissedTrigger,
     Scenario,
@@ -127,6 +130,7 @@ class SimulatedWorld:
     agi_arrival: np.ndarray = field(init=False)
     asi_arrival: np.ndarray = field(init=False)
     _triggers: dict[str, np.ndarray] = field(default_factory=dict, init=False)
+    _series: dict[str, np.ndarray] = field(default_factory=dict, init=False)
 
     def with_triggers(self, overrides: Mapping[str, Any]) -> "SimulatedWorld":
         """The same paths with some triggers redefined (a package's own trigger definitions)."""
@@ -175,6 +179,43 @@ class SimulatedWorld:
     def resource(self, name: str) -> Any:
         return self.scenario.world.resources[name]
 
+    def series(self, name: str) -> np.ndarray:
+        """A world driver on this world's paths: ``revenue``, ``profit``, ``cost`` (revenue − profit)
+        ``(N, T)``, ``exit_value`` ``(N,)``, or a declared ``world.drivers`` entry (an event as the
+        indicator ``1[arrival ≤ t_k]``)."""
+        if name == "revenue":
+            return self.revenue
+        if name == "profit":
+            return self.profit
+        if name == "cost":
+            return self.revenue - self.profit
+        if name == "exit_value":
+            return self.exit_value
+        cached = self._series.get(name)
+        if cached is None:
+            driver = self.scenario.world.drivers.get(name)
+            if driver is None:
+                raise KeyError(f"world driver {name!r} is not declared")
+            cached = simulate_driver(name, driver, self)
+            if isinstance(driver, EventDriver):
+                cached = (cached[:, None] <= self.times[None, :]).astype(float)
+            self._series[name] = cached
+        return cached
+
+    def event_time(self, name: str) -> np.ndarray:
+        """Arrival time of an event (calendar years, ``inf`` = never): ``agi``, ``asi`` or an event
+        driver."""
+        if name == "agi":
+            return self.agi_arrival
+        if name == "asi":
+            return self.asi_arrival
+        key = f"event:{name}"
+        cached = self._series.get(key)
+        if cached is None:
+            cached = simulate_driver(name, self.scenario.world.drivers[name], self)
+            self._series[key] = cached
+        return cached
+
     def active(self, until: Until) -> np.ndarray:
         """``(N, T)`` booleans: period ``k`` is active while ``until`` has not fired by ``t_k``."""
         key = f"active:{until!r}"
@@ -193,7 +234,7 @@ class SimulatedWorld:
         key = f"triggers.{name}"
         if isinstance(trig, DateTrigger):
             return np.full(self.n_paths, year_fraction(trig.date))
-        arrival = self.agi_arrival if trig.event == "agi" else self.asi_arrival
+        arrival = self.event_time(trig.event)
         lag = self.draw(trig.lag, f"{key}.lag") if trig.lag is not None else 0.0
         when = arrival + lag
         if trig.profit_test is not None:
@@ -217,35 +258,46 @@ class SimulatedWorld:
         w = self.scenario.world
         n, steps = self.n_paths, self.times.size
         step = self.scenario.time.step
-        self.agi_arrival = self.draw(w.agi.arrival, "world.agi.arrival")
-        lag = self.draw(w.agi.asi_lag, "world.agi.asi_lag") if w.agi.asi_lag is not None else np.full(n, np.inf)
+        never = np.full(n, np.inf)
+        self.agi_arrival = self.draw(w.agi.arrival, "world.agi.arrival") if w.agi is not None else never
+        lag = self.draw(w.agi.asi_lag, "world.agi.asi_lag") if w.agi is not None and w.agi.asi_lag is not None else never
         self.asi_arrival = self.agi_arrival + lag
+        self.revenue = self.profit = np.zeros((n, steps))
 
         rv = w.revenue
-        g0 = self.draw(rv.growth_initial, "world.revenue.growth_initial")[:, None]
-        ginf = self.draw(rv.growth_long_run, "world.revenue.growth_long_run")[:, None]
-        kappa = self.draw(rv.growth_decay, "world.revenue.growth_decay")[:, None]
-        sigma = self.draw(rv.volatility, "world.revenue.volatility")[:, None]
-        into = self.times[1:][None, :]  # the year each step grows into
-        growth = ginf + (g0 - ginf) * np.exp(-kappa * (into - self.times[min(1, steps - 1)]))
-        if rv.agi_boost is not None:
-            boost = self.draw(rv.agi_boost, "world.revenue.agi_boost")[:, None]
-            growth = growth + boost * (self.agi_arrival[:, None] <= into)
-        shocks = self.streams.normals("world.revenue.shocks", max(steps - 1, 1))[:, : steps - 1]
-        log_steps = (growth - 0.5 * sigma**2) * step + sigma * np.sqrt(step) * shocks
-        r0 = self.draw(rv.initial, "world.revenue.initial")
-        self.revenue = r0[:, None] * np.exp(np.concatenate([np.zeros((n, 1)), np.cumsum(log_steps, axis=1)], axis=1))
+        if rv is not None:
+            g0 = self.draw(rv.growth_initial, "world.revenue.growth_initial")[:, None]
+            ginf = self.draw(rv.growth_long_run, "world.revenue.growth_long_run")[:, None]
+            kappa = self.draw(rv.growth_decay, "world.revenue.growth_decay")[:, None]
+            sigma = self.draw(rv.volatility, "world.revenue.volatility")[:, None]
+            into = self.times[1:][None, :]  # the year each step grows into
+            growth = ginf + (g0 - ginf) * np.exp(-kappa * (into - self.times[min(1, steps - 1)]))
+            if rv.agi_boost is not None:
+                boost = self.draw(rv.agi_boost, "world.revenue.agi_boost")[:, None]
+                growth = growth + boost * (self.agi_arrival[:, None] <= into)
+            shocks = self.streams.normals("world.revenue.shocks", max(steps - 1, 1))[:, : steps - 1]
+            log_steps = (growth - 0.5 * sigma**2) * step + sigma * np.sqrt(step) * shocks
+            r0 = self.draw(rv.initial, "world.revenue.initial")
+            self.revenue = r0[:, None] * np.exp(np.concatenate([np.zeros((n, 1)), np.cumsum(log_steps, axis=1)], axis=1))
 
         mg = w.margin
-        m0 = self.draw(mg.initial, "world.margin.initial")[:, None]
-        minf = self.draw(mg.long_run, "world.margin.long_run")[:, None]
-        conv = self.draw(mg.convergence, "world.margin.convergence")[:, None]
-        margin = minf + (m0 - minf) * np.exp(-conv * (self.times[None, :] - self.times[0]))
-        self.profit = margin * self.revenue
-        multiple = self.draw(w.exit.revenue_multiple, "world.exit.revenue_multiple")
-        self.exit_value = self.exit_scale * multiple * self.revenue[:, -1]
+        if mg is not None:
+            m0 = self.draw(mg.initial, "world.margin.initial")[:, None]
+            minf = self.draw(mg.long_run, "world.margin.long_run")[:, None]
+            conv = self.draw(mg.convergence, "world.margin.convergence")[:, None]
+            margin = minf + (m0 - minf) * np.exp(-conv * (self.times[None, :] - self.times[0]))
+            self.profit = margin * self.revenue
+        self.exit_value = np.zeros(n)
+        if w.exit is not None:
+            multiple = self.draw(w.exit.revenue_multiple, "world.exit.revenue_multiple")
+            self.exit_value = self.exit_scale * multiple * self.series(w.exit.of)[:, -1]
 
     def _trigger(self, name: str) -> np.ndarray:
+        if name == MISSED_DEADLINE:
+            funding = self.scenario.world.funding
+            if funding is None or self.restructured:
+                return np.full(self.n_paths, np.inf)
+            return np.full(self.n_paths, year_fraction(funding.deadline))
         trig = self.scenario.triggers[name]
         n = self.n_paths
         key = f"triggers.{name}"
@@ -258,6 +310,9 @@ class SimulatedWorld:
             return np.full(n, year_fraction(funding.deadline))
         if isinstance(trig, FirstOfTrigger):
             return np.minimum.reduce([self.trigger_time(t) for t in trig.of])
+        if isinstance(trig, EventTrigger):
+            lag = self.draw(trig.lag, f"{key}.lag") if trig.lag is not None else 0.0
+            return self.event_time(trig.driver) + lag
         if isinstance(trig, PathTimes):
             return trig.times
         assert isinstance(trig, DeclaredTrigger)

@@ -24,6 +24,7 @@ from zopa.scenario.errors import Problem, ScenarioError
 from zopa.scenario.lines import find_line, path_at_line
 from zopa.scenario.references import check_references
 from zopa.scenario.schema import Scenario
+from zopa.terms import TERM_TYPES, TermBase
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -68,7 +69,7 @@ def validate_data(data: dict[str, Any], file: str = "<scenario>", text: str = ""
     booleans are expected instead of converting them."""
     data = _with_term_keys(copy.deepcopy(data))
     try:
-        scenario = Scenario.model_validate(data, strict=strict)
+        scenario = Scenario.model_validate(data, strict=strict, context={"strict": strict})
     except ValidationError as exc:
         problems = _problems_from_pydantic(exc, data, file, text)
         seen = {p.path for p in problems}
@@ -381,6 +382,11 @@ def _concrete(tp: Any, node: Any) -> Any:
             if len(chosen) != 1:
                 return tp
             tp = chosen[0]
+        elif tp is TermBase:
+            kind = TERM_TYPES.get(_tag_of(node) or "")
+            if kind is None:
+                return tp
+            tp = kind
         elif tp is Quantity and isinstance(node, dict):
             shared = {"dist", "value", "source", "shared", "by_party"} & node.keys()
             tp = Distribution if shared else dict[str, Distribution]

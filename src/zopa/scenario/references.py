@@ -74,6 +74,7 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
         (f"packages.{pid}.terms", t) for pid, p in s.packages.items() for t in p.terms]
     for prefix, term in all_terms:
         _check_term(out, s, f"{prefix}.{term.id}", term, ref)
+    _check_world(out, s)
     _check_bargaining(out, s, ref)
     _check_discounting(out, s, all_terms)
     _check_calibration(out, s, ref)
@@ -257,12 +258,17 @@ def _check_term(out: list, s: Scenario, path: str, term: TermBase, ref: Any) -> 
     ref(f"{path}.payee", term.payee, parties, "party")
     if term.payer is not None and term.payer == term.payee:
         out.append((f"{path}.payee", "payer and payee are the same party", None))
-    for trig in sorted(term.triggers()):
+    for trig in sorted(t for t in term.triggers() if not t.startswith("@")):  # "@…": the world's own
         # Report at the field that names it; a trigger named only by a member is reported there.
         field = next((k for k, v in term if k not in _NOT_TRIGGERS
                       and (v == trig or isinstance(v, (list, tuple)) and trig in v)), None)
         if field is not None or not term.children():
             ref(f"{path}.{field or 'until'}", trig, list(s.triggers), "trigger")
+    for name in sorted(term.series()):
+        missing = _missing_series(s, name)
+        if missing:
+            field = next((k for k, v in term if v == name), None)
+            out.append((f"{path}.{field}" if field else path, missing[0], missing[1]))
     resource = getattr(term, "resource", None)
     if resource is not None:
         ref(f"{path}.resource", resource, list(s.world.resources), "resource")
@@ -281,10 +287,68 @@ def _check_term(out: list, s: Scenario, path: str, term: TermBase, ref: Any) -> 
         out.append((path, "an ip_access term needs a [world.ip] table", "add world.ip with its three shares"))
     for child in term.children():
         _check_term(out, s, f"{path}.members.{child.id}", child, ref)
-        if child.payer != term.payer or child.payee != term.payee:
+        if getattr(term, "kind", "") == "capped" and (child.payer != term.payer or child.payee != term.payee):
             out.append((f"{path}.members.{child.id}", "members of a capped term must have its payer and payee", None))
+        elif {child.payer, child.payee} != {term.payer, term.payee}:
+            out.append((f"{path}.members.{child.id}", "members of a sum are between its two parties, either way",
+                        f"payer and payee: {term.payer!r} and {term.payee!r}, in either order"))
     for key in getattr(term, "count_probability", {}) or {}:
         ref(f"{path}.count_probability.{key}", key, [c.id for c in term.children()], "member")
+
+
+def _missing_series(s: Scenario, name: str) -> tuple[str, str] | None:
+    """Why driver ``name`` is not available in the world of ``s`` (message, suggestion), or ``None``."""
+    w = s.world
+    needs = {"revenue": ("revenue", w.revenue), "profit": ("margin", w.margin if w.revenue else None),
+             "cost": ("margin", w.margin if w.revenue else None), "exit_value": ("exit", w.exit)}
+    if name in needs:
+        table, model = needs[name]
+        if model is None:
+            wanted = "world.revenue and world.margin" if table == "margin" else f"world.{table}"
+            return f"reads {name}, but the scenario has no {wanted}", f"add [{wanted.split(' and ')[-1]}] or declare a driver"
+        return None
+    if name not in w.drivers:
+        known = list(w.drivers) + [n for n, m in (("revenue", w.revenue), ("profit", w.margin), ("exit_value", w.exit)) if m]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        return f"undefined world driver {name!r}", f"did you mean '{close[0]}'?" if close else (
+            f"declare it under [world.drivers.{name}]")
+    return None
+
+
+def _check_world(out: list, s: Scenario) -> None:
+    """Drivers that refer to others, exit values and event triggers."""
+    from zopa.drivers import EventDriver, RatioDriver
+
+    for name, driver in s.world.drivers.items():
+        if name in ("revenue", "profit", "cost", "exit_value", "agi", "asi"):
+            out.append((f"world.drivers.{name}", f"{name!r} is a built-in series name", "choose another name"))
+        if isinstance(driver, RatioDriver):
+            seen, node = [name], driver
+            while isinstance(node, RatioDriver) and node.of in s.world.drivers and node.of not in seen:
+                seen.append(node.of)
+                node = s.world.drivers[node.of]
+            if isinstance(node, RatioDriver) and node.of in seen:
+                out.append((f"world.drivers.{name}.of", f"drivers refer to each other in a cycle: {' → '.join(seen + [node.of])}", None))
+            else:
+                problem = _missing_series(s, driver.of)
+                if problem or isinstance(s.world.drivers.get(driver.of), EventDriver):
+                    message, hint = problem or (f"{driver.of!r} is an event, not a series", None)
+                    out.append((f"world.drivers.{name}.of", message, hint))
+    if s.world.exit is not None:
+        problem = _missing_series(s, s.world.exit.of) if s.world.exit.of != "exit_value" else ("an exit value cannot be a multiple of itself", None)
+        if problem:
+            out.append(("world.exit.of", problem[0], problem[1]))
+    events = [n for n, d in s.world.drivers.items() if isinstance(d, EventDriver)]
+    if s.world.agi is not None:
+        events += ["agi", "asi"]
+    for tname, trig in s.triggers.items():
+        event = getattr(trig, "event", None) or getattr(trig, "driver", None)
+        if event is not None and event not in events:
+            close = difflib.get_close_matches(event, events, n=1, cutoff=0.5)
+            field = "event" if hasattr(trig, "event") else "driver"
+            out.append((f"triggers.{tname}.{field}", f"undefined event {event!r}",
+                        f"did you mean '{close[0]}'?" if close else
+                        ("add [world.agi]" if event in ("agi", "asi") else f"declare [world.drivers.{event}] with process = \"event\"")))
 
 
 def _check_date(out: list, s: Scenario, path: str, date: Any) -> None:

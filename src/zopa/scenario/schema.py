@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from zopa.beliefs import Quantity, quantity_field
 from zopa.dealspace import DealSpace
+from zopa.drivers import Driver
 from zopa.terms import AnyTerm
 
 
@@ -143,9 +144,11 @@ class IpModel(_Model):
 
 
 class ExitModel(_Model):
-    """Equity value at the horizon = ``revenue_multiple`` × revenue of the last grid year."""
+    """Equity value at the horizon = ``revenue_multiple`` × the driver ``of`` (default revenue) in the
+    last grid year."""
 
     revenue_multiple: Quantity = quantity_field("nonnegative", "equity value / revenue at exit")
+    of: str = Field("revenue", description="the driver the exit value is a multiple of")
 
 
 class FundingModel(_Model):
@@ -204,10 +207,16 @@ class Branch(_Model):
 
 
 class World(_Model):
-    revenue: RevenueModel
-    margin: MarginModel
-    agi: AgiModel
-    exit: ExitModel
+    """The world a deal lives in. Every table is optional: declare what the terms read. ``revenue``
+    and ``margin`` give the company's revenue and profit series, ``agi`` the AGI/ASI events,
+    ``exit`` the equity value at the horizon, ``drivers`` any other processes and events
+    (:mod:`zopa.drivers`)."""
+
+    revenue: RevenueModel | None = None
+    margin: MarginModel | None = None
+    agi: AgiModel | None = None
+    exit: ExitModel | None = None
+    drivers: dict[str, Driver] = Field(default_factory=dict, description="declared stochastic processes and events")
     resources: dict[str, ResourceModel] = Field(default_factory=dict)
     ip: IpModel | None = None
     funding: FundingModel | None = None
@@ -231,7 +240,7 @@ class DeclaredTrigger(_Model):
     """
 
     kind: Literal["declared"]
-    event: Literal["agi", "asi"]
+    event: str = Field(description="'agi' or 'asi' (world.agi), or an event driver of world.drivers")
     rule: Literal["board", "counterparty_agreement", "expert_panel"]
     controlled_by: str | None = None
     profit_test: Quantity | None = quantity_field("money", "cumulative profits (USD bn) the clause's test requires", None)
@@ -271,6 +280,14 @@ class DateTrigger(_Model):
     exercise_cost: Quantity | None = quantity_field("money", "USD bn the controller pays to exercise", None)
 
 
+class EventTrigger(_Model):
+    """Fires when event driver ``driver`` (``world.drivers``; or ``agi``/``asi``) happens, plus ``lag`` years."""
+
+    kind: Literal["event"]
+    driver: str
+    lag: Quantity | None = quantity_field("years", "years from the event to the trigger", None)
+
+
 class RestructuringMissedTrigger(_Model):
     """Fires at the funding deadline in packages that do not restructure; never in those that do."""
 
@@ -285,7 +302,8 @@ class FirstOfTrigger(_Model):
 
 
 Trigger = Annotated[
-    Union[DeclaredTrigger, DateTrigger, RestructuringMissedTrigger, FirstOfTrigger], Field(discriminator="kind")
+    Union[DeclaredTrigger, DateTrigger, EventTrigger, RestructuringMissedTrigger, FirstOfTrigger],
+    Field(discriminator="kind")
 ]
 
 

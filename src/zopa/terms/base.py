@@ -13,79 +13,25 @@ values use annual compounding from the grid's first point: ``df(t) = (1 + r)^{-(
 rate of the term's *risk class* (see :mod:`zopa.discounting`): the rate belongs to the stream, not
 to the party that holds it.
 
-A new term type is a pydantic model with a unique ``kind`` and a ``flows(ctx)`` method, registered
-with :func:`register_term`; the simulator never needs to know about it.
+A term kind is a pydantic model with a unique ``kind`` whose :meth:`TermBase.compose` returns an
+expression of the contract algebra (:mod:`zopa.terms.algebra`); its flows, triggers, breakdown and
+provenance all come from that expression. A kind registered with :func:`register_term` — inside the
+package, in a user's module, or through the ``zopa.terms`` entry-point group — is accepted by the
+scenario loader at once; the simulator never needs to know about it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from zopa.terms.flows import Flows
+
 if TYPE_CHECKING:
     from zopa.beliefs import Quantity
-
-
-@dataclass(frozen=True)
-class Lump:
-    """``amount[i]`` paid at time ``time[i]`` (calendar years, ``inf`` = never) on path ``i``."""
-
-    amount: np.ndarray
-    time: np.ndarray
-
-
-@dataclass(frozen=True)
-class CashFlows:
-    """Flows on the grid, shape ``(N, T)``, plus lumps at exact times."""
-
-    grid: np.ndarray
-    lumps: tuple[Lump, ...] = field(default_factory=tuple)
-
-    @staticmethod
-    def zeros(n_paths: int, n_steps: int) -> "CashFlows":
-        return CashFlows(np.zeros((n_paths, n_steps)))
-
-    def scaled(self, factor: np.ndarray | float) -> "CashFlows":
-        """Multiply every flow by ``factor`` (a scalar or one number per path)."""
-        f = np.asarray(factor, dtype=float)
-        fg = f[:, None] if f.ndim == 1 else f
-        return CashFlows(self.grid * fg, tuple(Lump(l.amount * f, l.time) for l in self.lumps))
-
-    def __add__(self, other: "CashFlows") -> "CashFlows":
-        return CashFlows(self.grid + other.grid, self.lumps + other.lumps)
-
-    def present_value(self, times: np.ndarray, rate: float) -> np.ndarray:
-        """Per-path PV at annual rate ``rate``: ``Σ_k grid[:, k] df(t_k) + Σ_lumps amount · df(time)``."""
-        t0 = times[0]
-        pv = self.grid @ np.power(1.0 + rate, -(times - t0))
-        for lump in self.lumps:
-            finite = np.isfinite(lump.time) & (lump.time <= times[-1] + 1e-9)
-            df = np.where(finite, np.power(1.0 + rate, -(np.where(finite, lump.time, t0) - t0)), 0.0)
-            pv = pv + lump.amount * df
-        return pv
-
-    def total(self) -> np.ndarray:
-        """Undiscounted per-path sum (lumps within the horizon only are not filtered here)."""
-        tot = self.grid.sum(axis=1)
-        for lump in self.lumps:
-            tot = tot + np.where(np.isfinite(lump.time), lump.amount, 0.0)
-        return tot
-
-
-@dataclass(frozen=True)
-class Flows:
-    """A term's effect on a batch of paths: what the payee receives and what the payer gives."""
-
-    to_payee: CashFlows
-    from_payer: CashFlows
-
-    @staticmethod
-    def transfer(flows: CashFlows) -> "Flows":
-        """A pure transfer: the payee receives exactly what the payer gives."""
-        return Flows(flows, flows)
+    from zopa.terms.algebra import Contract
 
 
 class PathContext(Protocol):
@@ -94,10 +40,11 @@ class PathContext(Protocol):
     n_paths: int
     times: np.ndarray  # (T,) calendar years of the grid
     period: float  # years per grid step: a period's flow is its annual rate × period
-    revenue: np.ndarray  # (N, T) USD billions per year (an annual rate)
-    profit: np.ndarray  # (N, T) USD billions per year (negative = loss)
-    exit_value: np.ndarray  # (N,) equity value at the horizon, USD billions
     exit_time: float
+
+    def series(self, name: str) -> np.ndarray:
+        """A world driver: ``revenue``, ``profit``, ``cost`` (annual rates, ``(N, T)``), a declared
+        ``world.drivers`` entry, or ``exit_value`` (``(N,)``, at ``exit_time``)."""
 
     def draw(self, quantity: "Quantity", key: str) -> np.ndarray:
         """``N`` draws of ``quantity`` under this world's beliefs, common random numbers by ``key``."""
@@ -160,20 +107,80 @@ class TermBase(BaseModel):
         """The risk class whose market rate discounts this term's flows."""
         return self.risk or self.default_risk
 
-    def flows(self, ctx: PathContext) -> Flows:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def compose(self) -> "Contract":  # pragma: no cover - abstract
+        """This term as an expression of the contract algebra (:mod:`zopa.terms.algebra`)."""
+        raise NotImplementedError(f"term kind {type(self).__name__} defines neither compose() nor flows()")
+
+    def flows(self, ctx: PathContext) -> Flows:
+        """What the payee receives and the payer gives on ``ctx``'s paths."""
+        from zopa.terms.algebra import evaluate
+
+        return evaluate(self.expression(), ctx)
+
+    def parts(self, ctx: PathContext) -> dict[str, tuple["TermBase", Flows]]:
+        """The term's flows split into its named members (``id.member``, each with the term whose
+        parties and risk class apply) for the breakdown, or the whole term under its id."""
+        from zopa.terms.algebra import parts
+
+        split = parts(self.expression(), ctx) if self._composes() else None
+        if split is None:
+            return {self.id: (self, self.flows(ctx))}
+        members = {m.id: m for m in self.children()}
+        return {f"{self.id}.{name}": (members.get(name, self), flows) for name, flows in split.items()}
+
+    def part_labels(self) -> dict[str, str]:
+        """Breakdown names → labels (members of a sum or cap by their own labels)."""
+        from zopa.terms.algebra import Both, Cap
+
+        expr = self.expression() if self._composes() else None
+        if isinstance(expr, (Both, Cap)) and len(expr.members) > 1:
+            return {f"{self.id}.{m.name}": m.label or m.name for m in expr.members}
+        return {self.id: self.label or self.id}
+
+    def _composes(self) -> bool:
+        return type(self).compose is not TermBase.compose
+
+    def expression(self) -> "Contract":
+        """:meth:`compose`, built once per term (terms are immutable)."""
+        found = _EXPRESSIONS.get(id(self))
+        if found is None or found[0] is not self:
+            if len(_EXPRESSIONS) > 50_000:  # many scenarios built in one process (a sweep)
+                _EXPRESSIONS.clear()
+            found = (self, self.compose(), {})
+            _EXPRESSIONS[id(self)] = found
+        return found[1]
+
+    def _walked(self, what: str, walk: Callable[[Any], set[str]]) -> set[str]:
+        self.expression()
+        memo = _EXPRESSIONS[id(self)][2]
+        if what not in memo:
+            memo[what] = walk(self.expression())
+        return memo[what]
 
     def draw(self, ctx: PathContext, name: str) -> np.ndarray:
         """Draws of this term's quantity field ``name``."""
         return ctx.draw(getattr(self, name), f"{self.key}.{name}")
 
     def triggers(self) -> set[str]:
-        """Names of the triggers this term refers to (checked by the validator)."""
+        """Names of the triggers this term refers to (checked by the validator): from its
+        expression, or — for a kind defined by ``flows`` alone — its ``until``/``when`` fields."""
+        if self._composes():
+            from zopa.terms.algebra import triggers_of
+
+            return set(self._walked("triggers", triggers_of))
         found: set[str] = set()
         for k, v in self:
             if k in ("until", "when", "agi_trigger"):
                 found |= {v} if isinstance(v, str) else set(v or [])
         return found
+
+    def series(self) -> set[str]:
+        """World drivers this term reads (``revenue``, ``profit``, ``exit_value``, declared drivers)."""
+        if not self._composes():
+            return set()
+        from zopa.terms.algebra import series_of
+
+        return set(self._walked("series", series_of))
 
     def parties(self) -> set[str]:
         return {p for p in (self.payer, self.payee) if p is not None}
@@ -191,14 +198,78 @@ class TermBase(BaseModel):
 
 TERM_TYPES: dict[str, type[TermBase]] = {}
 
+#: Each term's expression, by ``id`` (with the term, so that a reused id is never mistaken).
+_EXPRESSIONS: dict[int, tuple[TermBase, Any, dict[str, set[str]]]] = {}
+
+#: Entry-point group through which installed packages register term kinds.
+ENTRY_POINT_GROUP = "zopa.terms"
+
 
 def register_term(cls: type[TermBase]) -> type[TermBase]:
-    """Class decorator: make a term type known to the scenario schema by its ``kind``."""
+    """Class decorator: make a term kind known to the scenario loader by its ``kind``. Works from
+    any module at any time: the loader reads the registry when it validates a scenario."""
     kind = cls.model_fields["kind"].default
+    if not isinstance(kind, str) or not kind:
+        raise ValueError(f"{cls.__name__} needs a default 'kind' string")
     if kind in TERM_TYPES and TERM_TYPES[kind] is not cls:
         raise ValueError(f"term kind {kind!r} registered twice")
     TERM_TYPES[kind] = cls
     return cls
+
+
+_ENTRY_POINTS_LOADED = False
+
+
+def load_entry_points() -> None:
+    """Import the modules that installed packages declare under the ``zopa.terms`` entry-point group
+    (each registers its kinds with :func:`register_term`); done once, at the first validation."""
+    global _ENTRY_POINTS_LOADED
+    if _ENTRY_POINTS_LOADED:
+        return
+    _ENTRY_POINTS_LOADED = True
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        point.load()
+
+
+def validate_term(data: Any, info: Any = None) -> TermBase:
+    """A term table → its registered kind's model (raising pydantic's errors at their locations)."""
+    from pydantic_core import PydanticCustomError
+
+    if isinstance(data, TermBase):
+        return data
+    if not isinstance(data, dict):
+        raise PydanticCustomError("model_type", "Input should be a table")
+    load_entry_points()
+    kind = data.get("kind")
+    if kind is None:
+        raise PydanticCustomError("union_tag_not_found", "Unable to extract tag using discriminator 'kind'",
+                                  {"discriminator": "'kind'"})
+    cls = TERM_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        expected = ", ".join(repr(k) for k in TERM_TYPES)
+        raise PydanticCustomError("union_tag_invalid", "Input tag {tag} found using {discriminator} does not match "
+                                  "any of the expected tags: {expected_tags}",
+                                  {"discriminator": "'kind'", "tag": repr(kind), "expected_tags": expected})
+    context = getattr(info, "context", None) or {}
+    return cls.model_validate(data, strict=bool(context.get("strict", False)), context=context)
+
+
+def _dump_term(term: TermBase) -> dict[str, Any]:
+    return term.model_dump(mode="json")
+
+
+def term_type() -> Any:
+    """The annotated type of a term field: validated by the registry at validation time (so kinds
+    registered after import are accepted), dumped as its own kind."""
+    from typing import Annotated
+
+    from pydantic import PlainSerializer, WithJsonSchema
+    from pydantic.functional_validators import PlainValidator
+
+    return Annotated[TermBase, PlainValidator(validate_term), PlainSerializer(_dump_term),
+                     WithJsonSchema({"type": "object", "required": ["id", "kind"]})]
 
 
 TermFactory = Callable[..., TermBase]

@@ -8,16 +8,16 @@ once per path.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import Literal
 
-import numpy as np
 from pydantic import Field
 
 from zopa.beliefs import Quantity, quantity_field
-from zopa.terms.base import CashFlows, Flows, Lump, PathContext, TermBase, register_term
+from zopa.terms import algebra as A
+from zopa.terms.base import Flows, PathContext, TermBase, register_term, term_type
 
-if TYPE_CHECKING:  # pragma: no cover
-    AnyTerm = TermBase
+TermField = term_type()
 
 
 @register_term
@@ -32,7 +32,7 @@ class Capped(TermBase):
 
     kind: Literal["capped"] = "capped"
     cap: Quantity = quantity_field("money", "cumulative cap, USD bn")
-    members: list["AnyTerm"] = Field(min_length=1)
+    members: list[TermField] = Field(min_length=1)
     count_probability: dict[str, Quantity] = quantity_field("probability", "chance each member counts toward the cap", {})
 
     def children(self) -> list[TermBase]:
@@ -44,39 +44,21 @@ class Capped(TermBase):
     def parties(self) -> set[str]:
         return super().parties().union(*(m.parties() for m in self.members))
 
-    def member_parts(self, ctx: PathContext) -> dict[str, Flows]:
-        """Each member's flows after the cap, keyed by member id."""
-        raw = {m.id: m.flows(ctx).to_payee for m in self.members}
-        counts = {
-            m.id: (
-                ctx.uniform(f"{self.key}.count_probability.{m.id}")
-                < ctx.draw(self.count_probability[m.id], f"{self.key}.count_probability.{m.id}")
-                if m.id in self.count_probability
-                else np.ones(ctx.n_paths, dtype=bool)
-            )
-            for m in self.members
-        }
-        cap = self.draw(ctx, "cap")
-        counted = sum((np.where(counts[k][:, None], f.grid, 0.0) for k, f in raw.items()), np.zeros_like(ctx.revenue))
-        cum = np.cumsum(counted, axis=1)
-        allowed = np.diff(np.minimum(cum, cap[:, None]), axis=1, prepend=0.0)
-        binding = (cum > cap[:, None]) & (counted > 0)
-        scale = np.where(binding, allowed / np.where(counted > 0, counted, 1.0), 1.0)
-        room = np.maximum(cap - np.minimum(cum[:, -1], cap), 0.0)
-        parts: dict[str, Flows] = {}
-        for key, f in raw.items():  # a handful of members, vectorised over paths
-            grid = np.where(counts[key][:, None], f.grid * scale, f.grid)
-            lumps = []
-            for lump in f.lumps:
-                amount = np.where(counts[key], np.minimum(lump.amount, room), lump.amount)
-                room = np.where(counts[key], room - amount, room)
-                lumps.append(Lump(amount, lump.time))
-            parts[key] = Flows.transfer(CashFlows(grid, tuple(lumps)))
-        return parts
+    def compose(self) -> A.Contract:
+        members = tuple(
+            A.Member(m.id, m.compose() if m._composes() else Opaque(m),
+                     A.Draw(self.count_probability[m.id], f"{self.key}.count_probability.{m.id}")
+                     if m.id in self.count_probability else None,
+                     f"{self.key}.count_probability.{m.id}", m.label)
+            for m in self.members)
+        return A.Cap(A.Draw(self.cap, f"{self.key}.cap"), members)
 
-    def flows(self, ctx: PathContext) -> Flows:
-        parts = list(self.member_parts(ctx).values())
-        total = parts[0].to_payee
-        for p in parts[1:]:
-            total = total + p.to_payee
-        return Flows.transfer(total)
+
+@dataclass(frozen=True)
+class Opaque:
+    """A term defined by its ``flows`` alone, as a contract of the algebra."""
+
+    term: TermBase
+
+    def evaluate(self, ctx: PathContext) -> Flows:
+        return self.term.flows(ctx)

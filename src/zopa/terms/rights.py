@@ -7,41 +7,81 @@ value. The difference is value created or destroyed by the right.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from zopa.beliefs import Quantity, quantity_field
-from zopa.terms.base import CashFlows, Flows, Until, PathContext, TermBase, active_mask, register_term
+from zopa.terms import algebra as A
+from zopa.terms.base import PathContext, TermBase, Until, register_term
 
 #: The regime every resource must define: the share the holder captures in a free market.
 FREE_MARKET = "none"
 
 
-def _resource_draw(ctx: PathContext, resource: str, field: str) -> np.ndarray:
-    """Draws of a resource's quantity ``field`` (e.g. its holder margin)."""
-    return ctx.draw(getattr(ctx.resource(resource), field), f"world.resources.{resource}.{field}")
+def _resource(resource: str, field: str) -> A.Obs:
+    """A resource's quantity ``field`` (e.g. its holder margin) as an observable."""
+    return A.WorldDraw(f"world.resources.{resource}.{field}")
 
 
-def _holder_share(ctx: PathContext, resource: str, regime: str) -> np.ndarray:
-    """Draws of the share of the resource's spend the holder captures under ``regime``."""
-    return ctx.draw(ctx.resource(resource).holder_share[regime], f"world.resources.{resource}.holder_share.{regime}")
+def _holder_share(resource: str, regime: str) -> A.Obs:
+    """The share of the resource's spend the holder captures under ``regime``."""
+    return A.WorldDraw(f"world.resources.{resource}.holder_share.{regime}")
+
+
+@dataclass(frozen=True)
+class Need:
+    """Observable ``(N, T)``: the buyer's spend on ``resource`` per year, ``spend_share × base``, where
+    the base is revenue or operating cost ``revenue − profit`` (more than revenue while the buyer
+    makes losses)."""
+
+    resource: str
+
+    def observe(self, ctx: PathContext) -> np.ndarray:
+        model = ctx.resource(self.resource)
+        base = ctx.series("revenue") if model.spend_base == "revenue" else np.maximum(ctx.series("cost"), 0.0)
+        return A.observe(_resource(self.resource, "spend_share"), ctx)[:, None] * base
+
+
+@dataclass(frozen=True)
+class Supplied:
+    """Observable ``(N,)``: the share of the need the holder supplies under ``regime``,
+    ``min(h[regime], capacity)`` (``h[regime]`` without a capacity limit)."""
+
+    resource: str
+    regime: str
+
+    def observe(self, ctx: PathContext) -> np.ndarray:
+        share = A.observe(_holder_share(self.resource, self.regime), ctx)
+        if ctx.resource(self.resource).capacity_share is None:
+            return share
+        return np.minimum(share, A.observe(_resource(self.resource, "capacity_share"), ctx))
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Observable ``(N, T)``: what the grantor loses per year on need the holder cannot supply and it
+    may not buy elsewhere — ``shortfall_cost × need × max(h[regime] − capacity, 0)`` under a strict
+    regime of a resource with a capacity and a shortfall cost, else 0."""
+
+    resource: str
+    regime: str
+
+    def observe(self, ctx: PathContext) -> np.ndarray:
+        model = ctx.resource(self.resource)
+        if model.capacity_share is None or model.shortfall_cost is None or self.regime not in model.strict_regimes:
+            return np.zeros((ctx.n_paths, ctx.times.size))
+        short = np.maximum(A.observe(_holder_share(self.resource, self.regime), ctx)
+                           - A.observe(_resource(self.resource, "capacity_share"), ctx), 0.0)
+        return A.observe(_resource(self.resource, "shortfall_cost"), ctx)[:, None] * (
+            Need(self.resource).observe(ctx) * short[:, None])
 
 
 def buyer_need(ctx: PathContext, resource: str) -> np.ndarray:
-    """``(N, T)`` the buyer's spend on the resource per year: ``spend_share × base``, where the base is
-    revenue or operating cost ``revenue − profit`` (more than revenue while the buyer makes losses)."""
-    model = ctx.resource(resource)
-    base = ctx.revenue if model.spend_base == "revenue" else np.maximum(ctx.revenue - ctx.profit, 0.0)
-    return _resource_draw(ctx, resource, "spend_share")[:, None] * base
-
-
-def _capacity(ctx: PathContext, resource: str) -> np.ndarray:
-    """Share of the buyer's need the holder can supply (``inf``: unlimited)."""
-    if ctx.resource(resource).capacity_share is None:
-        return np.full(ctx.n_paths, np.inf)
-    return _resource_draw(ctx, resource, "capacity_share")
+    """``(N, T)`` the buyer's projected spend on ``resource`` per year (see :class:`Need`)."""
+    return Need(resource).observe(ctx)
 
 
 @register_term
@@ -62,28 +102,12 @@ class Exclusivity(TermBase):
     regime: str
     until: Until = None
 
-    def locked_spend(self, ctx: PathContext) -> np.ndarray:
-        cap = _capacity(ctx, self.resource)
-        supplied = np.minimum(_holder_share(ctx, self.resource, self.regime), cap)
-        uplift = supplied - np.minimum(_holder_share(ctx, self.resource, FREE_MARKET), cap)
-        return buyer_need(ctx, self.resource) * uplift[:, None] * active_mask(ctx, self.until) * ctx.period
-
-    def unmet_need(self, ctx: PathContext) -> np.ndarray:
-        """``(N, T)`` need the grantor may neither get from the holder nor buy elsewhere."""
-        model = ctx.resource(self.resource)
-        if model.capacity_share is None or self.regime not in model.strict_regimes:
-            return np.zeros((ctx.n_paths, ctx.times.size))
-        short = np.maximum(_holder_share(ctx, self.resource, self.regime) - _capacity(ctx, self.resource), 0.0)
-        return buyer_need(ctx, self.resource) * short[:, None] * active_mask(ctx, self.until) * ctx.period
-
-    def flows(self, ctx: PathContext) -> Flows:
-        locked = self.locked_spend(ctx)
-        margin = _resource_draw(ctx, self.resource, "holder_margin")[:, None]
-        premium = _resource_draw(ctx, self.resource, "grantor_premium")[:, None]
-        cost = premium * locked
-        if ctx.resource(self.resource).shortfall_cost is not None:
-            cost = cost + _resource_draw(ctx, self.resource, "shortfall_cost")[:, None] * self.unmet_need(ctx)
-        return Flows(CashFlows(margin * locked), CashFlows(cost))
+    def compose(self) -> A.Contract:
+        uplift = A.Sub(Supplied(self.resource, self.regime), Supplied(self.resource, FREE_MARKET))
+        locked = A.Mul(Need(self.resource), uplift)
+        cost = A.Add(A.Mul(_resource(self.resource, "grantor_premium"), locked), Shortfall(self.resource, self.regime))
+        gain = A.Mul(_resource(self.resource, "holder_margin"), locked)
+        return A.Until(self.until, A.Right(A.Flow(gain), A.Flow(cost)))
 
 
 class CarveOut(BaseModel):
@@ -115,25 +139,24 @@ class IpAccess(TermBase):
     agi_trigger: str | None = None
     carve_outs: list[CarveOut] = Field(default_factory=list)
 
-    def flows(self, ctx: PathContext) -> Flows:
-        ip = ctx.scenario.world.ip
-        if ip is None:
-            raise ValueError("an ip_access term needs world.ip")
-        weight = active_mask(ctx, self.until).astype(float)
+    def compose(self) -> A.Contract:
+        weight: A.Obs = A.Const(1.0)
         if not self.post_agi and self.agi_trigger is not None:
-            residual = ctx.draw(ip.residual_after_cutoff, "world.ip.residual_after_cutoff")[:, None]
-            weight = weight * np.where(active_mask(ctx, self.agi_trigger), 1.0, residual)
-        holder_keep = 1.0 - sum((ctx.draw(c.holder_value_share, f"{self.key}.carve_outs.{c.name}.holder_value_share")
-                                 for c in self.carve_outs if c.applies), np.zeros(ctx.n_paths))
-        grantor_keep = 1.0 - sum((ctx.draw(c.grantor_cost_share, f"{self.key}.carve_outs.{c.name}.grantor_cost_share")
-                                  for c in self.carve_outs if c.applies), np.zeros(ctx.n_paths))
-        value = ctx.draw(ip.value_to_holder, "world.ip.value_to_holder")
-        cost = ctx.draw(ip.cost_to_grantor, "world.ip.cost_to_grantor")
-        base = ctx.revenue * weight * ctx.period
-        return Flows(
-            CashFlows(base * (value * np.maximum(holder_keep, 0.0))[:, None]),
-            CashFlows(base * (cost * np.maximum(grantor_keep, 0.0))[:, None]),
-        )
+            before = A.Before(self.agi_trigger)
+            residual = A.WorldDraw("world.ip.residual_after_cutoff")
+            weight = A.Add(before, A.Mul(A.Sub(A.Const(1.0), before), residual))
+        applying = [c for c in self.carve_outs if c.applies]
+
+        def kept(share: str) -> A.Obs:
+            out: A.Obs = A.Const(1.0)
+            for c in applying:
+                out = A.Sub(out, A.Draw(getattr(c, share), f"{self.key}.carve_outs.{c.name}.{share}"))
+            return A.positive(out)
+
+        base = A.Mul(A.Series("revenue"), weight)
+        return A.Until(self.until, A.Right(
+            A.Flow(A.Mul(base, A.Mul(A.WorldDraw("world.ip.value_to_holder"), kept("holder_value_share")))),
+            A.Flow(A.Mul(base, A.Mul(A.WorldDraw("world.ip.cost_to_grantor"), kept("grantor_cost_share"))))))
 
 
 @register_term
@@ -154,14 +177,12 @@ class PurchaseCommitment(TermBase):
     until: Until = None
     baseline_regime: str = Field(FREE_MARKET, description="regime in force alongside the commitment")
 
-    def flows(self, ctx: PathContext) -> Flows:
-        need = buyer_need(ctx, self.resource)
-        supplied = np.minimum(_holder_share(ctx, self.resource, self.baseline_regime), _capacity(ctx, self.resource))
-        anyway = need * supplied[:, None]
-        amount = self.draw(ctx, "amount_per_year")[:, None]
-        weight = active_mask(ctx, self.until) * ctx.period
-        shifted = np.maximum(np.minimum(amount, need) - anyway, 0.0) * weight
-        overbuy = np.maximum(amount - need, 0.0) * weight
-        margin = _resource_draw(ctx, self.resource, "holder_margin")[:, None]
-        premium = _resource_draw(ctx, self.resource, "grantor_premium")[:, None]
-        return Flows(CashFlows(margin * (shifted + overbuy)), CashFlows(premium * shifted + overbuy))
+    def compose(self) -> A.Contract:
+        need = Need(self.resource)
+        anyway = A.Mul(need, Supplied(self.resource, self.baseline_regime))
+        amount = A.Draw(self.amount_per_year, f"{self.key}.amount_per_year")
+        shifted = A.positive(A.Sub(A.Min(amount, need), anyway))
+        overbuy = A.positive(A.Sub(amount, need))
+        margin, premium = _resource(self.resource, "holder_margin"), _resource(self.resource, "grantor_premium")
+        return A.Until(self.until, A.Right(A.Flow(A.Mul(margin, A.Add(shifted, overbuy))),
+                                           A.Flow(A.Add(A.Mul(premium, shifted), overbuy))))

@@ -8,26 +8,14 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from zopa.beliefs import Quantity, quantity_field
-from zopa.terms.base import CashFlows, Flows, Until, until_time, Lump, PathContext, TermBase, active_mask, register_term
+from zopa.terms import algebra as A
+from zopa.terms.algebra import cap_cumulative
+from zopa.terms.base import TermBase, Until, register_term
 
-
-def cap_cumulative(grid: np.ndarray, cap: np.ndarray | float) -> np.ndarray:
-    """Flows ``f[:, k]`` limited so that their running total never exceeds ``cap`` (per path).
-
-    The capped flow is ``diff(min(cumsum(f), cap))``: payments stop once the cap is reached.
-
-    >>> cap_cumulative(np.array([[3.0, 3.0, 3.0]]), 7.0).tolist()
-    [[3.0, 3.0, 1.0]]
-    """
-    cap = np.asarray(cap, dtype=float)
-    cum = np.cumsum(grid, axis=1)
-    limit = cap[..., None] if cap.ndim else cap
-    capped = np.diff(np.minimum(cum, limit), axis=1, prepend=0.0)
-    return np.where(cum <= limit, grid, capped)  # untouched (bit for bit) until the cap binds
+__all__ = ["EquityStake", "FundingCost", "Payment", "ProfitShare", "RevenueShare", "Tier", "cap_cumulative"]
 
 
 @register_term
@@ -41,12 +29,12 @@ class RevenueShare(TermBase):
     until: Until = None
     cap: Quantity | None = quantity_field("money", "cumulative cap, USD bn", None)
 
-    def flows(self, ctx: PathContext) -> Flows:
-        base = ctx.revenue if self.base == "revenue" else np.maximum(ctx.profit, 0.0)
-        grid = self.draw(ctx, "rate")[:, None] * base * active_mask(ctx, self.until) * ctx.period
+    def compose(self) -> A.Contract:
+        base = A.Series("revenue") if self.base == "revenue" else A.positive(A.Series("profit"))
+        paid: A.Contract = A.Until(self.until, A.Flow(A.Mul(A.Draw(self.rate, f"{self.key}.rate"), base)))
         if self.cap is not None:
-            grid = cap_cumulative(grid, self.draw(ctx, "cap"))
-        return Flows.transfer(CashFlows(grid))
+            paid = A.Cap(A.Draw(self.cap, f"{self.key}.cap"), (A.Member(self.id, paid),))
+        return paid
 
 
 class Tier(BaseModel):
@@ -76,35 +64,13 @@ class ProfitShare(TermBase):
     until: Until = None
     terminal: bool = False
 
-    def flows(self, ctx: PathContext) -> Flows:
-        n, steps = ctx.profit.shape
-        rates = [ctx.draw(t.rate, f"{self.key}.tiers[{j}].rate") for j, t in enumerate(self.tiers)]
-        ups = [
-            ctx.draw(t.up_to, f"{self.key}.tiers[{j}].up_to") if t.up_to is not None else np.full(n, np.inf)
-            for j, t in enumerate(self.tiers)
-        ]
-        cap = self.draw(ctx, "cap") if self.cap is not None else np.full(n, np.inf)
-        thresholds = [np.minimum(u, cap) for u in ups]  # the last tier's up_to, if any, also ends payments
-        positive = np.maximum(ctx.profit, 0.0) * active_mask(ctx, self.until) * ctx.period
-        received = np.zeros(n)
-        grid = np.zeros((n, steps))
-        for k in range(steps):  # time steps, vectorised over paths
-            left = positive[:, k].copy()
-            for rate, ceiling in zip(rates, thresholds):
-                room = np.maximum(ceiling - received, 0.0)
-                pay = np.minimum(rate * left, room)
-                used = np.where(rate > 0, pay / np.where(rate > 0, rate, 1.0), 0.0)
-                left = np.maximum(left - used, 0.0)
-                received = received + pay
-                grid[:, k] += pay
-        flows = CashFlows(grid)
-        if self.terminal:
-            current_rate = np.select([received < t for t in thresholds], rates, default=0.0)
-            claim = np.minimum(np.maximum(cap - received, 0.0), current_rate * np.maximum(ctx.exit_value, 0.0))
-            if self.until is not None:
-                claim = np.where(until_time(ctx, self.until) > ctx.exit_time, claim, 0.0)
-            flows = CashFlows(grid, (Lump(claim, np.full(n, ctx.exit_time)),))
-        return Flows.transfer(flows)
+    def compose(self) -> A.Contract:
+        tiers = tuple(A.Tier(A.Draw(t.rate, f"{self.key}.tiers[{j}].rate"),
+                             A.Draw(t.up_to, f"{self.key}.tiers[{j}].up_to") if t.up_to is not None else None)
+                      for j, t in enumerate(self.tiers))
+        cap = A.Draw(self.cap, f"{self.key}.cap") if self.cap is not None else None
+        terminal = A.positive(A.Series("exit_value")) if self.terminal else None
+        return A.Until(self.until, A.Tiered(A.positive(A.Series("profit")), tiers, cap, terminal))
 
 
 @register_term
@@ -117,11 +83,11 @@ class EquityStake(TermBase):
     stake: Quantity = quantity_field("share", "fraction of the equity")
     dilution: Quantity | None = quantity_field("share", "fraction diluted away before exit", None)
 
-    def flows(self, ctx: PathContext) -> Flows:
-        stake = self.draw(ctx, "stake")
-        kept = 1.0 - self.draw(ctx, "dilution") if self.dilution is not None else 1.0
-        amount = stake * kept * ctx.exit_value
-        return Flows.transfer(CashFlows(np.zeros((ctx.n_paths, ctx.times.size)), (Lump(amount, np.full(ctx.n_paths, ctx.exit_time)),)))
+    def compose(self) -> A.Contract:
+        amount: A.Obs = A.Draw(self.stake, f"{self.key}.stake")
+        if self.dilution is not None:
+            amount = A.Mul(amount, A.Sub(A.Const(1.0), A.Draw(self.dilution, f"{self.key}.dilution")))
+        return A.Once(A.Mul(amount, A.Series("exit_value")), "exit")
 
 
 @register_term
@@ -134,9 +100,8 @@ class Payment(TermBase):
     amount: Quantity = quantity_field("money", "USD bn")
     when: str
 
-    def flows(self, ctx: PathContext) -> Flows:
-        lump = Lump(self.draw(ctx, "amount"), ctx.trigger_time(self.when))
-        return Flows.transfer(CashFlows(np.zeros((ctx.n_paths, ctx.times.size)), (lump,)))
+    def compose(self) -> A.Contract:
+        return A.Once(A.Draw(self.amount, f"{self.key}.amount"), self.when)
 
 
 @register_term
@@ -149,21 +114,11 @@ class FundingCost(TermBase):
     kind: Literal["funding_cost"] = "funding_cost"
     default_risk: ClassVar[str] = "fixed"
 
-    def flows(self, ctx: PathContext) -> Flows:
-        funding = ctx.scenario.world.funding
-        if funding is None or funding.replacement_cost is None:
-            raise ValueError("a funding_cost term needs world.funding with replacement_cost")
-        amount = (ctx.draw(funding.at_risk, "world.funding.at_risk")
-                  * ctx.draw(funding.replacement_cost, "world.funding.replacement_cost"))
-        lump = Lump(amount, _missed_deadline(ctx))
-        return Flows.transfer(CashFlows(np.zeros((ctx.n_paths, ctx.times.size)), (lump,)))
+    def compose(self) -> A.Contract:
+        cost = A.Mul(A.WorldDraw("world.funding.at_risk"), A.WorldDraw("world.funding.replacement_cost"))
+        return A.Once(cost, MISSED_DEADLINE)
 
 
-def _missed_deadline(ctx: PathContext) -> np.ndarray:
-    """The funding deadline on paths of a world that does not restructure; never otherwise."""
-    from zopa.world import year_fraction
-
-    funding = ctx.scenario.world.funding
-    if getattr(ctx, "restructured", True):
-        return np.full(ctx.n_paths, np.inf)
-    return np.full(ctx.n_paths, year_fraction(funding.deadline))
+#: The trigger every world with a funding deadline defines: the deadline, in packages that do not
+#: restructure; never in those that do.
+MISSED_DEADLINE = "@funding_deadline_missed"
