@@ -355,7 +355,7 @@ def describe(spec: _Spec) -> str:
     else:
         args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in fields.items()
                          if k not in ("components",))
-        text = f"{spec.dist}({args})"
+        text = f"{getattr(spec, 'dist', 'fixed')}({args})"
     if spec.p_never:
         text += f"; never with p={spec.p_never:g}"
     return text
@@ -376,6 +376,27 @@ def describe(spec: _Spec) -> str:
 # by name, ``dilution = { input = "dilution" }``: every use then sees the same draws.
 
 
+def _route_quantity(data: Any) -> Any:
+    """A quantity's table → ``shared`` / ``by_party`` form (a named input keeps its name)."""
+    if isinstance(data, dict) and "input" in data and not ({"shared", "by_party"} & set(data)):
+        rest = {k: v for k, v in data.items() if k != "input"}
+        if not rest:
+            raise ValueError(f"undefined input {data['input']!r}: define it in the [inputs] table")
+        routed = _route_quantity(rest)
+        return {**routed, "input": data["input"]}
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        raise ValueError(
+            f"expected a table with a value and a source, e.g. {{ value = {data}, source = \"...\" }}"
+        )
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a table such as {{ value = 1.0, source = \"...\" }}, got {type(data).__name__}")
+    if "shared" in data or "by_party" in data:
+        return data
+    if "dist" in data or "value" in data or "source" in data:
+        return {"shared": _default_fixed(data)}
+    return {"by_party": {k: _default_fixed(v) if isinstance(v, dict) else v for k, v in data.items()}}
+
+
 class Quantity(BaseModel):
     """An uncertain input: one distribution for everyone (``shared``) or one per party (``by_party``)."""
 
@@ -388,23 +409,7 @@ class Quantity(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _route(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "input" in data and not ({"shared", "by_party"} & set(data)):
-            rest = {k: v for k, v in data.items() if k != "input"}
-            if not rest:
-                raise ValueError(f"undefined input {data['input']!r}: define it in the [inputs] table")
-            routed = cls._route(rest)
-            return {**routed, "input": data["input"]}
-        if isinstance(data, (int, float)) and not isinstance(data, bool):
-            raise ValueError(
-                f"expected a table with a value and a source, e.g. {{ value = {data}, source = \"...\" }}"
-            )
-        if not isinstance(data, dict):
-            raise ValueError(f"expected a table such as {{ value = 1.0, source = \"...\" }}, got {type(data).__name__}")
-        if "shared" in data or "by_party" in data:
-            return data
-        if "dist" in data or "value" in data or "source" in data:
-            return {"shared": _default_fixed(data)}
-        return {"by_party": {k: _default_fixed(v) if isinstance(v, dict) else v for k, v in data.items()}}
+        return _route_quantity(data)
 
     def for_party(self, party: str) -> Any:
         """The distribution that ``party`` believes (the shared one when beliefs agree)."""
@@ -425,7 +430,7 @@ class Quantity(BaseModel):
     @classmethod
     def fixed(cls, value: float, source: str) -> "Quantity":
         """A shared fixed number, for building scenarios in code."""
-        return cls(shared=Fixed(value=value, source=source))
+        return cls.model_validate({"shared": {"value": value, "source": source}})
 
 
 def _default_fixed(table: dict[str, Any]) -> dict[str, Any]:

@@ -78,7 +78,10 @@ class Issue(BaseModel):
 
     @property
     def options(self) -> list[float | str]:
-        return list(self.values) if self.values is not None else self.range.values()  # type: ignore[union-attr]
+        if self.values is not None:
+            return list(self.values)
+        assert self.range is not None  # one of the two, checked by the validator
+        return list(self.range.values())
 
     def option_label(self, i: int) -> str:
         if self.labels is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import time as _time
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 from scipy.special import logsumexp
@@ -224,7 +224,7 @@ def value_scenario(
                 # per term (shared by packages that inherit it): part name → party → per-path value
                 valued: dict[str, dict[str, dict[str, np.ndarray]]] = {}
                 decision_cache: dict[tuple[str, tuple[int, ...]], tuple[SimulatedWorld, list[ClauseDecision]]] = {}
-                alternatives: dict[tuple, dict[str, np.ndarray]] = {}  # stake term × clause alternative → values
+                alternatives: dict[tuple, Any] = {}  # stake term × clause alternative → values
                 for pkg in packages:
                     spec = scenario.packages[pkg]
                     if spec.restructured != state:
@@ -258,9 +258,9 @@ def value_scenario(
                         if cache_key not in valued and _never_declared(depends, decisions):
                             # the clause is never declared: the term is worth what it is worth with the
                             # trigger never firing, which the decision has already valued
-                            valued[cache_key] = alternatives.get((id(term), overrides, (depends[0], "never", ())))
-                            if valued[cache_key] is None:
-                                del valued[cache_key]
+                            reused = alternatives.get((id(term), overrides, (depends[0], "never", ())))
+                            if reused is not None:
+                                valued[cache_key] = reused
                         if cache_key not in valued:
                             valued[cache_key] = {}
                             for name, (part, flows) in term_parts(term, ctx).items():

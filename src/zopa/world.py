@@ -158,9 +158,11 @@ class SimulatedWorld:
 
     # -- PathContext ---------------------------------------------------------------------------------
 
-    def draw(self, quantity: Quantity, key: str) -> np.ndarray:
+    def draw(self, quantity: Quantity | None, key: str) -> np.ndarray:
         """``N`` draws of ``quantity`` as this world's belief holder sees it; a named input is drawn
         under its own name, so all its uses share draws."""
+        if quantity is None:  # the schema's checks make this unreachable from a valid scenario
+            raise ValueError(f"{key}: a value is required here")
         if quantity.input is not None:
             key = f"inputs.{quantity.input}"
         spec = quantity.for_party(self.belief)
@@ -234,6 +236,8 @@ class SimulatedWorld:
         key = f"triggers.{name}"
         if isinstance(trig, DateTrigger):
             return np.full(self.n_paths, year_fraction(trig.date))
+        if not isinstance(trig, DeclaredTrigger):
+            raise TypeError(f"trigger {name!r} is not a date or a declaration")
         arrival = self.event_time(trig.event)
         lag = self.draw(trig.lag, f"{key}.lag") if trig.lag is not None else 0.0
         when = arrival + lag

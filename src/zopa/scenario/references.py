@@ -59,7 +59,7 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
             except ValueError as exc:
                 out.append((f"{prefix}.base", str(exc).split(": ", 1)[-1], None))
             for dropped in package.drop if base_ids is not None else []:
-                ref(f"{prefix}.drop", dropped, base_ids, "term")
+                ref(f"{prefix}.drop", dropped, base_ids or [], "term")
         ids = [t.id for t in package.terms]
         for dup in {i for i in ids if ids.count(i) > 1}:
             out.append((f"{prefix}.terms.{dup}", "duplicate term id", "give each term a unique id"))
@@ -323,7 +323,8 @@ def _check_world(out: list, s: Scenario) -> None:
         if name in ("revenue", "profit", "cost", "exit_value", "agi", "asi"):
             out.append((f"world.drivers.{name}", f"{name!r} is a built-in series name", "choose another name"))
         if isinstance(driver, RatioDriver):
-            seen, node = [name], driver
+            seen: list[str] = [name]
+            node: Any = driver
             while isinstance(node, RatioDriver) and node.of in s.world.drivers and node.of not in seen:
                 seen.append(node.of)
                 node = s.world.drivers[node.of]
@@ -335,9 +336,11 @@ def _check_world(out: list, s: Scenario) -> None:
                     message, hint = problem or (f"{driver.of!r} is an event, not a series", None)
                     out.append((f"world.drivers.{name}.of", message, hint))
     if s.world.exit is not None:
-        problem = _missing_series(s, s.world.exit.of) if s.world.exit.of != "exit_value" else ("an exit value cannot be a multiple of itself", None)
-        if problem:
-            out.append(("world.exit.of", problem[0], problem[1]))
+        exit_problem: tuple[str, str | None] | None = (
+            _missing_series(s, s.world.exit.of) if s.world.exit.of != "exit_value"
+            else ("an exit value cannot be a multiple of itself", None))
+        if exit_problem:
+            out.append(("world.exit.of", exit_problem[0], exit_problem[1]))
     events = [n for n, d in s.world.drivers.items() if isinstance(d, EventDriver)]
     if s.world.agi is not None:
         events += ["agi", "asi"]
@@ -371,7 +374,7 @@ def _walk_quantities(model: Any, path: str = "") -> list[tuple[str, Quantity, st
             key = field.alias or name
             sub = f"{path}.{key}" if path else key
             extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-            unit = extra.get("unit")
+            unit = str(extra.get("unit") or "any")
             if isinstance(value, Quantity):
                 found.append((sub, value, unit or "any"))
             elif isinstance(value, dict):

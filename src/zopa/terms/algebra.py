@@ -39,7 +39,7 @@ expression; :func:`evaluate` values it, :func:`parts` splits it for the breakdow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, Union
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, Union
 
 import numpy as np
 
@@ -120,7 +120,13 @@ class Max:
     b: "Obs"
 
 
-Obs = Union[Const, Draw, WorldDraw, Series, Before, Mul, Add, Sub, Min, Max]
+class Observable(Protocol):
+    """A domain observable of its own (e.g. a resource's need): any object with ``observe(ctx)``."""
+
+    def observe(self, ctx: "PathContext") -> np.ndarray: ...
+
+
+Obs = Union[Const, Draw, WorldDraw, Series, Before, Mul, Add, Sub, Min, Max, Observable]
 
 
 def positive(x: Obs) -> Obs:
@@ -162,6 +168,8 @@ def _observe(x: Obs, ctx: "PathContext", memo: dict[int, np.ndarray]) -> np.ndar
         return ctx.series(x.name)
     if isinstance(x, Before):
         return ctx.active(x.until)
+    if not isinstance(x, (Mul, Add, Sub, Min, Max)):
+        raise TypeError(f"not an observable: {x!r}")
     a, b = _column(observe(x.a, ctx, memo)), _column(observe(x.b, ctx, memo))
     if {a.ndim, b.ndim} == {1, 2}:  # one number per path against a series: per path, every period
         a, b = (a[:, None], b) if a.ndim < b.ndim else (a, b[:, None])
@@ -271,7 +279,13 @@ class Tiered:
     terminal: Obs | None = None
 
 
-Contract = Union[Flow, Once, Scale, Until, Both, Cap, Give, Right, Tiered]
+class Evaluable(Protocol):
+    """A contract defined by its own flows: any object with ``evaluate(ctx)``."""
+
+    def evaluate(self, ctx: "PathContext") -> Flows: ...
+
+
+Contract = Union[Flow, Once, Scale, Until, Both, Cap, Give, Right, Tiered, Evaluable]
 
 
 def evaluate(c: Contract, ctx: "PathContext", memo: dict[int, np.ndarray] | None = None) -> Flows:

@@ -37,10 +37,16 @@ if TYPE_CHECKING:
 class PathContext(Protocol):
     """What a term may read from a simulated world (one belief set, one world state, N paths)."""
 
-    n_paths: int
     times: np.ndarray  # (T,) calendar years of the grid
-    period: float  # years per grid step: a period's flow is its annual rate × period
     exit_time: float
+
+    @property
+    def n_paths(self) -> int:
+        """Paths in the batch."""
+
+    @property
+    def period(self) -> float:
+        """Years per grid step: a period's flow is its annual rate × period."""
 
     def series(self, name: str) -> np.ndarray:
         """A world driver: ``revenue``, ``profit``, ``cost`` (annual rates, ``(N, T)``), a declared

@@ -9,7 +9,7 @@ once per path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -17,7 +17,10 @@ from zopa.beliefs import Quantity, quantity_field
 from zopa.terms import algebra as A
 from zopa.terms.base import Flows, PathContext, TermBase, register_term, term_type
 
-TermField = term_type()
+if TYPE_CHECKING:
+    TermField = TermBase
+else:
+    TermField = term_type()
 
 
 @register_term

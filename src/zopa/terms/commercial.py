@@ -16,7 +16,7 @@ Amounts are in the scenario's money unit (``meta.unit``), time in calendar years
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -114,7 +114,10 @@ class Price(TermBase):
         return found
 
 
-TermField = term_type()
+if TYPE_CHECKING:
+    TermField = TermBase
+else:
+    TermField = term_type()
 
 
 @register_term
