@@ -17,23 +17,39 @@ outcome ``w`` (one value ``w_i`` per issue) is::
 Utilities therefore lie in [0, 1]. The ``<reservation value=>`` (default 0) is a
 utility on that scale; the ``<discount_factor value=>`` (default 1) is reported,
 not applied. Real-valued issues are rejected: the outcome space must be finite.
+
+Exact arithmetic.  Every number in the files is a decimal, so every utility is a
+rational number: ``W_i = w_i / sum_j w_j`` and ``e_i(v) = eval_i(v) / max_x eval_i(x)``
+are read as :class:`fractions.Fraction` (the integer evaluator likewise), and
+with ``D`` the least common multiple of the denominators of all ``W_i e_i(v)``,
+``u(w) = N(w) / D`` with the integer ``N(w) = sum_i D W_i e_i(w_i)``
+(:func:`exact_utilities`).  Floating-point sums of the same terms can differ by an
+ulp between outcomes whose utilities are equal, which leaves spurious points on a
+Pareto frontier; :func:`utilities` therefore returns ``N / D`` rounded to the
+nearest double, and where distinct exact values would round to the same double
+it spreads them over consecutive doubles in exact order.  Float comparisons of
+the returned utilities then agree with exact ones (equal exactly ⇔ equal as
+doubles, ``<`` likewise), so every dominance test downstream is exact, and each
+utility is within a few ulps of its exact value.
 """
 
 from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["GeniusDomain", "GeniusFormatError", "GeniusProfile", "load_genius", "outcome", "utilities"]
+__all__ = ["ExactUtilities", "GeniusDomain", "GeniusFormatError", "GeniusProfile", "exact_utilities", "load_genius",
+           "outcome", "utilities"]
 
 Value = str | int
 
-_EVALUATION_FLOOR = 1e-5
+_EVALUATION_FLOOR = Fraction(1, 100_000)
 """GENIUS treats an issue whose highest evaluation is below this as worth nothing."""
 
 
@@ -52,6 +68,8 @@ class GeniusProfile:
             domain's value order.
         reservation_value: utility of no agreement, on the [0, 1] scale.
         discount_factor: the file's per-time discount factor (1 when absent).
+        exact_weights, exact_evaluations: the same as exact rationals, read from
+            the files' decimals (module docstring).
     """
 
     name: str
@@ -59,6 +77,8 @@ class GeniusProfile:
     evaluations: tuple[tuple[float, ...], ...]
     reservation_value: float
     discount_factor: float
+    exact_weights: tuple[Fraction, ...] = field(default=(), compare=False, repr=False)
+    exact_evaluations: tuple[tuple[Fraction, ...], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -136,6 +156,15 @@ def _number(text: str, what: str, path: Path) -> float:
     return value
 
 
+def _exact(text: str, what: str, path: Path) -> Fraction:
+    """A finite decimal (or integer) of the file as an exact rational."""
+    _number(text, what, path)  # the same checks and messages as for floats
+    try:
+        return Fraction(text.strip())
+    except ValueError:  # a spelling float() reads but Fraction() does not, e.g. "1_0"
+        return Fraction(float(text))
+
+
 def _integer(text: str, what: str, path: Path) -> int:
     try:
         return int(text)
@@ -183,14 +212,14 @@ def _parse_domain(path: Path) -> list[_Issue]:
     return issues
 
 
-def _discrete_evaluations(element: ET.Element, issue: _Issue, path: Path) -> tuple[float, ...]:
-    raw: dict[Value, float] = {}
+def _discrete_evaluations(element: ET.Element, issue: _Issue, path: Path) -> tuple[Fraction, ...]:
+    raw: dict[Value, Fraction] = {}
     for item in element.iter("item"):
         label = _attribute(item, "value", path)
         what = f"evaluation of '{label}' in issue '{issue.name}'"
-        raw[label] = _number(_attribute(item, "evaluation", path), what, path)
-        if raw[label] < 0.0:
-            raise GeniusFormatError(f"{path}: {what} should be >= 0, got {raw[label]}")
+        raw[label] = _exact(_attribute(item, "evaluation", path), what, path)
+        if raw[label] < 0:
+            raise GeniusFormatError(f"{path}: {what} should be >= 0, got {float(raw[label])}")
     missing = [v for v in issue.values if v not in raw]
     unknown = [v for v in raw if v not in issue.values]
     if missing or unknown:
@@ -200,19 +229,18 @@ def _discrete_evaluations(element: ET.Element, issue: _Issue, path: Path) -> tup
         )
     top = max(raw.values())
     if top < _EVALUATION_FLOOR:
-        return tuple(0.0 for _ in issue.values)
+        return tuple(Fraction(0) for _ in issue.values)
     return tuple(raw[v] / top for v in issue.values)
 
 
-def _integer_evaluations(element: ET.Element, issue: _Issue, path: Path) -> tuple[float, ...]:
+def _integer_evaluations(element: ET.Element, issue: _Issue, path: Path) -> tuple[Fraction, ...]:
     evaluator = element.find("evaluator")
     if evaluator is None:
         raise GeniusFormatError(f"{path}: integer issue '{issue.name}' has no <evaluator slope= offset=>")
-    slope = _number(_attribute(evaluator, "slope", path), f"slope of '{issue.name}'", path)
-    offset = _number(_attribute(evaluator, "offset", path), f"offset of '{issue.name}'", path)
+    slope = _exact(_attribute(evaluator, "slope", path), f"slope of '{issue.name}'", path)
+    offset = _exact(_attribute(evaluator, "offset", path), f"offset of '{issue.name}'", path)
     lower = _integer(element.get("lowerbound", str(issue.values[0])), f"lowerbound of '{issue.name}'", path)
-    points = np.asarray(issue.values, dtype=np.float64)
-    return tuple(float(x) for x in np.clip(offset + slope * (points - lower), 0.0, 1.0))
+    return tuple(min(max(offset + slope * (int(v) - lower), Fraction(0)), Fraction(1)) for v in issue.values)
 
 
 def _scalar(space: ET.Element, tag: str, default: float, path: Path) -> float:
@@ -230,18 +258,18 @@ def _parse_profile(path: Path, issues: list[_Issue]) -> GeniusProfile:
     elements: dict[int, ET.Element] = {}
     for element in space.iter("issue"):
         elements[_integer(_attribute(element, "index", path), "issue index", path)] = element
-    weights: dict[int, float] = {}
+    weights: dict[int, Fraction] = {}
     for element in space.iter("weight"):
         index = _integer(_attribute(element, "index", path), "weight index", path)
-        weights[index] = _number(_attribute(element, "value", path), f"weight of issue index {index}", path)
+        weights[index] = _exact(_attribute(element, "value", path), f"weight of issue index {index}", path)
     objectives = {_integer(o.get("index", "-1"), "objective index", path) for o in space.iter("objective")}
     extra = sorted(set(elements) - {i.index for i in issues})
     stray = sorted(set(weights) - {i.index for i in issues} - objectives)
     if extra or stray:
         raise GeniusFormatError(f"{path}: issue indices {extra or stray} are not in the domain")
 
-    evaluations: list[tuple[float, ...]] = []
-    issue_weights: list[float] = []
+    evaluations: list[tuple[Fraction, ...]] = []
+    issue_weights: list[Fraction] = []
     for issue in issues:
         element = elements.get(issue.index)
         if element is None:
@@ -254,20 +282,23 @@ def _parse_profile(path: Path, issues: list[_Issue]) -> GeniusProfile:
             )
         if issue.index not in weights:
             raise GeniusFormatError(f"{path}: no <weight index=\"{issue.index}\"> for issue '{issue.name}'")
-        if weights[issue.index] < 0.0:
+        if weights[issue.index] < 0:
             raise GeniusFormatError(f"{path}: weight of issue '{issue.name}' should be >= 0")
         issue_weights.append(weights[issue.index])
         parse = _discrete_evaluations if issue.kind == "discrete" else _integer_evaluations
         evaluations.append(parse(element, issue, path))
-    total = sum(issue_weights)
-    if total <= 0.0:
-        raise GeniusFormatError(f"{path}: issue weights sum to {total}; expected a positive sum")
+    total = sum(issue_weights, Fraction(0))
+    if total <= 0:
+        raise GeniusFormatError(f"{path}: issue weights sum to {float(total)}; expected a positive sum")
+    exact_weights = tuple(w / total for w in issue_weights)
     return GeniusProfile(
         name=path.stem,
-        weights=tuple(w / total for w in issue_weights),
-        evaluations=tuple(evaluations),
+        weights=tuple(float(w) for w in exact_weights),
+        evaluations=tuple(tuple(float(e) for e in table) for table in evaluations),
         reservation_value=_scalar(space, "reservation", 0.0, path),
         discount_factor=_scalar(space, "discount_factor", 1.0, path),
+        exact_weights=exact_weights,
+        exact_evaluations=tuple(evaluations),
     )
 
 
@@ -293,22 +324,60 @@ def load_genius(
     )
 
 
-def _profile_utilities(profile: GeniusProfile, shape: tuple[int, ...]) -> NDArray[np.float64]:
-    total = np.zeros(shape)
-    for axis, (weight, table) in enumerate(zip(profile.weights, profile.evaluations, strict=True)):
+@dataclass(frozen=True)
+class ExactUtilities:
+    """One party's utilities as exact rationals: ``u[k] = numerators[k] / denominator``.
+
+    ``numerators`` is an object array of Python integers, one per outcome (C order).
+    """
+
+    numerators: NDArray[np.object_]
+    denominator: int
+
+    def value(self, index: int) -> Fraction:
+        """The exact utility of outcome ``index``."""
+        return Fraction(int(self.numerators[index]), self.denominator)
+
+    def as_float(self) -> NDArray[np.float64]:
+        """Doubles in the exact order: ``N / D`` rounded to nearest, except that distinct values
+        rounding to the same double are spread over the next doubles up (module docstring)."""
+        distinct, inverse = np.unique(self.numerators, return_inverse=True)
+        rounded = np.array([int(n) / self.denominator for n in distinct], dtype=np.float64)  # int / int: correctly rounded
+        if rounded.size > 1 and not (rounded[1:] > rounded[:-1]).all():
+            for i in range(1, rounded.size):
+                if rounded[i] <= rounded[i - 1]:
+                    rounded[i] = np.nextafter(rounded[i - 1], np.inf)
+        return rounded[inverse.reshape(-1)]
+
+
+def _profile_exact(profile: GeniusProfile, shape: tuple[int, ...]) -> ExactUtilities:
+    terms = [[w * e for e in table] for w, table in zip(profile.exact_weights, profile.exact_evaluations, strict=True)]
+    denominator = math.lcm(*(t.denominator for row in terms for t in row))
+    total = np.zeros(shape, dtype=object)
+    for axis, row in enumerate(terms):
         view = [1] * len(shape)
         view[axis] = -1
-        total = total + weight * np.asarray(table).reshape(view)
-    return total.ravel()
+        total = total + np.array([int(t * denominator) for t in row], dtype=object).reshape(view)
+    return ExactUtilities(total.reshape(-1), denominator)
+
+
+def exact_utilities(domain: GeniusDomain) -> tuple[ExactUtilities, ExactUtilities]:
+    """Both parties' utilities of every outcome as exact rationals (module docstring).
+
+    Built by broadcasting each issue's integer table (``D W_i e_i``) over the outcome grid.
+    """
+    a, b = domain.profiles
+    return _profile_exact(a, domain.shape), _profile_exact(b, domain.shape)
 
 
 def utilities(domain: GeniusDomain) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Utilities ``(u_a, u_b)`` of every outcome, each of shape ``(n_outcomes,)``.
 
-    Built by broadcasting each issue's weighted table over the outcome grid.
+    The exact rationals as doubles that compare as the rationals do
+    (:meth:`ExactUtilities.as_float`), so that Pareto dominance on them is exact.
     """
-    a, b = domain.profiles
-    return _profile_utilities(a, domain.shape), _profile_utilities(b, domain.shape)
+    a, b = exact_utilities(domain)
+    return a.as_float(), b.as_float()
 
 
 def outcome(domain: GeniusDomain, index: int) -> dict[str, Value]:

@@ -14,6 +14,15 @@ equal ``u1``; package ``k`` is dominated exactly when a group of strictly larger
 its own group holds a strictly larger ``u2``. Before sorting, an exact ``O(n)``
 pass over ``u1``-bins drops packages that a package of a higher bin dominates,
 which usually leaves a small fraction of the packages to sort.
+
+Exactness.  Comparisons are exact comparisons of the doubles given. Utilities that
+are doubles rounded from exact values (e.g. sums of decimal weights) can differ by
+an ulp where the exact values are equal, and then a package the exact values
+dominate survives. Pass such utilities either as doubles that compare as the exact
+values do (:func:`zopa.genius.utilities` builds them so), or as the exact values
+themselves (Python integers, :class:`fractions.Fraction`) to :func:`pareto_mask_exact`,
+which runs the same algorithm on their dense ranks (a strictly increasing map, so
+dominance is unchanged; ranks below ``2**53`` are exact as doubles).
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_disagreement", "as_utility_arrays", "pareto_frontier", "pareto_mask"]
+__all__ = ["as_disagreement", "as_utility_arrays", "dense_ranks", "pareto_frontier", "pareto_mask", "pareto_mask_exact"]
 
 _MAX_BINS = 4096
 
@@ -123,3 +132,29 @@ def pareto_frontier(u1: ArrayLike, u2: ArrayLike) -> NDArray[np.intp]:
     """
     a, b = as_utility_arrays(u1, u2)
     return _frontier_ascending(a, b)
+
+
+def dense_ranks(values: ArrayLike) -> NDArray[np.float64]:
+    """Dense ranks ``0, 1, ...`` of exactly comparable ``values`` (equal values, equal ranks), as doubles.
+
+    >>> from fractions import Fraction
+    >>> dense_ranks([Fraction(1, 3), 2, Fraction(2, 6)]).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    items = np.asarray(values, dtype=object).reshape(-1)
+    _, inverse = np.unique(items, return_inverse=True)
+    return inverse.reshape(-1).astype(np.float64)
+
+
+def pareto_mask_exact(u1: ArrayLike, u2: ArrayLike) -> NDArray[np.bool_]:
+    """:func:`pareto_mask` of exact utilities (integers, fractions): dominance on their dense ranks.
+
+    >>> from fractions import Fraction
+    >>> third = Fraction(1, 3)
+    >>> pareto_mask_exact([third, Fraction(2, 6), 0], [1, Fraction(1, 2), 2]).tolist()
+    [True, False, True]
+    """
+    a, b = np.asarray(u1, dtype=object).reshape(-1), np.asarray(u2, dtype=object).reshape(-1)
+    if a.shape != b.shape:
+        raise ValueError(f"expected u1 and u2 of equal length, got {a.size} and {b.size}")
+    return pareto_mask(dense_ranks(a), dense_ranks(b))

@@ -90,22 +90,30 @@ def tournament(
     rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Rounds (default: to the scenario's deadline; 100 for GENIUS)."),
     paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
     seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
+    pairs: bool = typer.Option(False, "--pairs", help="Also print every pair of strategies."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Every pair of strategies over many seeds: agreement rate, values, distance to Nash."""
+    """Every pair of strategies over many seeds; the strategies ranked by mean gain with standard errors."""
 
     def go() -> None:
         from zopa.negotiate.scenario import tournament_scenario
+        from zopa.negotiate.tournament import rank_strategies, ranking_rows, ranking_table
         from zopa.report.dynamics import tournament_rich
+        from zopa.report.safe import term_text
 
         s, problem, cal = deal_problem(scenario, genius, paths, seed, rounds)
         names = [x.strip() for x in strategies.split(",") if x.strip()]
         tie = 0.5 if s is not None else 1e-3
         table = tournament_scenario(s, problem, names, seeds, seed, tie_tolerance=tie, cal=cal)
+        ranking = rank_strategies(table)
         if as_json:
-            sys.stdout.write(json.dumps(table.to_rows(), indent=2, default=float) + "\n")
+            data = {"ranking": ranking_rows(ranking), "pairs": table.to_rows()}
+            sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
             return
-        console.print(tournament_rich(table, problem.names))
+        sides = (term_text(problem.names[0]), term_text(problem.names[1]))
+        console.print(ranking_table(ranking, sides, "USD bn" if s is not None else "utility"))
+        if pairs:
+            console.print(tournament_rich(table, problem.names))
 
     guarded(go)
 

@@ -169,6 +169,11 @@ def sweep(
         target = out or Path("zopa-sweeps") / dt.datetime.now().strftime("sweep-%Y%m%d-%H%M%S")
         point = partial(sweep_point, scenario=ref, n_paths=paths, space_paths=space_paths or None)
         result = run_sweep_cli(point, grid, target, run_seed, scheduler, workers, resume, force)
+        from zopa.report.safe import term_text
+        from zopa.sensitivity.sweep import sweep_summary, sweep_summary_table
+
+        summary = sweep_summary(result.table(), s.party_ids, params=list(grid[0]))
+        console.print(sweep_summary_table(summary, s.party_ids, {p: term_text(s.parties[p].name) for p in s.party_ids}))
         console.print(f"{result.n_ok}/{result.n_points} points ok, {result.n_error} failed "
                       f"(computed {len(result.computed)}, reused {len(result.reused)})")
         console.print(f"results: {result.parquet_path}  (DuckDB view `results` in {result.duckdb_path})")

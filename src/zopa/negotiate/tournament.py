@@ -10,16 +10,22 @@ negotiated once and its result counted ``seeds`` times (standard errors are then
 Per pair the table reports the agreement rate, the mean value to each side (net of delay
 costs, BATNA on breakdown), the mean joint value ``value_a + value_b`` and the mean Euclidean
 distance to the Nash point, each with its standard error over seeds,
-``sd(ddof=1) / sqrt(seeds)`` (NaN for a single seed).
+``sd(ddof=1) / sqrt(seeds)`` (NaN for a single seed).  The table keeps each pair's per-seed
+results (:attr:`TournamentTable.samples`) and the BATNAs, from which
+:func:`zopa.negotiate.ranking.rank_strategies` ranks the strategies.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from zopa.numbers import decimals
 
 from zopa.negotiate.protocol import NegotiationInputError, Side, negotiate, ranking_of
 from zopa.negotiate.strategies import Strategy
@@ -47,10 +53,17 @@ class TournamentRow:
 
 @dataclass(frozen=True)
 class TournamentTable:
-    """All ordered pairings, row-major: side a's strategy varies slowest."""
+    """All ordered pairings, row-major: side a's strategy varies slowest.
+
+    ``batna``: each side's BATNA (the value on breakdown); ``samples[key][i, j, r]``, for ``key`` in
+    ``agreement`` (1 or 0), ``value_a`` and ``value_b``: the result of side a's strategy ``i``
+    against side b's ``j`` in repetition ``r`` (shape ``(n, n, seeds)``).
+    """
 
     names: tuple[str, ...]
     rows: tuple[TournamentRow, ...]
+    batna: tuple[float, float] = (0.0, 0.0)
+    samples: Mapping[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def to_rows(self) -> list[dict[str, str | int | float]]:
         """One plain dict per pairing, for printing or a data frame."""
@@ -119,6 +132,7 @@ def tournament(
     distinct_runs = seeds if tie_tolerance > 0 else 1
     ranking = (ranking_of(ua), ranking_of(ub))
     rows: list[TournamentRow] = []
+    samples: dict[str, list[np.ndarray]] = {"agreement": [], "value_a": [], "value_b": []}
     for name_a, strategy_a in strategies.items():
         for name_b, strategy_b in strategies.items():
             results = [
@@ -135,6 +149,8 @@ def tournament(
             value_b = np.array([r.value_b for r in results])
             distance = np.array([r.distance_to_nash for r in results])
             ended = np.array([r.round for r in results], dtype=float)
+            for key, values in (("agreement", agreed), ("value_a", value_a), ("value_b", value_b)):
+                samples[key].append(values)
             rows.append(
                 TournamentRow(
                     name_a, name_b, seeds,
@@ -146,4 +162,133 @@ def tournament(
                     float(ended.mean()),
                 )
             )
-    return TournamentTable(tuple(strategies), tuple(rows))
+    n = len(strategies)
+    stacked = {key: np.stack(v).reshape(n, n, seeds) for key, v in samples.items()}
+    return TournamentTable(tuple(strategies), tuple(rows), (float(batna_a), float(batna_b)), stacked)
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+#: What strategies can be ranked by (the fields of :class:`StrategyRank`).
+RANK_KEYS = ("gain", "gain_a", "gain_b", "agreement_rate")
+
+
+@dataclass(frozen=True)
+class StrategyRank:
+    """One strategy's mean results over a tournament, with standard errors across seeds.
+
+    ``gain_a``: its mean gain over side a's BATNA when it plays side a, against every strategy for
+    side b (itself included); ``gain_b`` likewise as side b; ``gain`` the average of the two;
+    ``agreement_rate`` the share of its ``2n`` games (as a and as b) that end in agreement.  Each
+    ``*_se`` is the standard error of the mean across the seeds (below); ``deterministic``: every
+    seed gave the same results (then the standard errors are 0).
+    """
+
+    rank: int
+    strategy: str
+    gain: float
+    gain_se: float
+    gain_a: float
+    gain_a_se: float
+    gain_b: float
+    gain_b_se: float
+    agreement_rate: float
+    agreement_rate_se: float
+    seeds: int
+    deterministic: bool
+
+
+def _across_seeds(per_seed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard error of the mean over the last axis (seeds); NaN SE for one seed."""
+    seeds = per_seed.shape[-1]
+    mean = per_seed.mean(axis=-1)
+    if seeds < 2:
+        return mean, np.full(mean.shape, np.nan)
+    return mean, per_seed.std(axis=-1, ddof=1) / np.sqrt(seeds)
+
+
+def rank_strategies(table: TournamentTable, by: str = "gain") -> tuple[StrategyRank, ...]:
+    """The strategies of ``table`` ranked by ``by`` (one of :data:`RANK_KEYS`), best first.
+
+    With ``V_a[i, j, r]``, ``V_b[i, j, r]`` the values of side a's strategy ``i`` against side b's
+    ``j`` in seed ``r``, ``n`` strategies and BATNAs ``d_a, d_b``, strategy ``s`` scores in seed ``r``
+
+        G^a_sr = (1/n) sum_j (V_a[s, j, r] - d_a),    G^b_sr = (1/n) sum_i (V_b[i, s, r] - d_b),
+        G_sr = (G^a_sr + G^b_sr) / 2,    A_sr = (sum_j agree[s, j, r] + sum_i agree[i, s, r]) / (2n),
+
+    and each reported figure is the mean over the ``R`` seeds with the standard error of that mean
+    across seeds, ``sd_r(X_sr) / sqrt(R)`` (ddof 1; NaN for one seed): the seeds are the independent
+    replications (common random numbers across pairs), so the spread within a seed is not noise.
+    Ties keep the table's order of strategies.
+
+    >>> x = np.linspace(0.0, 1.0, 11)
+    >>> from zopa.negotiate.strategies import strategy_from_name
+    >>> t = tournament(x, 1 - x, 0.0, 0.0, {n: strategy_from_name(n) for n in ("boulware", "conceder")}, 10, seeds=3)
+    >>> [r.strategy for r in rank_strategies(t)], rank_strategies(t)[0].deterministic
+    (['boulware', 'conceder'], True)
+    """
+    if by not in RANK_KEYS:
+        raise KeyError(f"unknown ranking key {by!r}; expected one of {', '.join(RANK_KEYS)}")
+    if not table.samples:
+        raise ValueError("the table has no per-seed results; build it with tournament()")
+    agree = np.asarray(table.samples["agreement"], dtype=float)  # (n, n, R)
+    gain_a = np.asarray(table.samples["value_a"], dtype=float).mean(axis=1) - table.batna[0]  # (n, R)
+    gain_b = np.asarray(table.samples["value_b"], dtype=float).mean(axis=0) - table.batna[1]
+    rate = (agree.sum(axis=1) + agree.sum(axis=0)) / (2 * agree.shape[0])
+    stats = {key: _across_seeds(x) for key, x in
+             (("gain", (gain_a + gain_b) / 2), ("gain_a", gain_a), ("gain_b", gain_b), ("agreement_rate", rate))}
+    order = np.argsort(-stats[by][0], kind="stable")
+    same = np.all(agree == agree[..., :1], axis=(1, 2)) & np.all(agree == agree[..., :1], axis=(0, 2))
+    for key in ("value_a", "value_b"):
+        v = np.asarray(table.samples[key], dtype=float)
+        same &= np.all(v == v[..., :1], axis=(1, 2)) & np.all(v == v[..., :1], axis=(0, 2))
+    seeds = agree.shape[-1]
+    return tuple(
+        StrategyRank(rank + 1, table.names[s], *(float(stats[k][i][s]) for k in RANK_KEYS for i in (0, 1)),
+                     seeds=seeds, deterministic=bool(same[s]))
+        for rank, s in enumerate(order)
+    )
+
+
+def ranking_rows(ranking: tuple[StrategyRank, ...]) -> list[dict[str, str | int | float | bool]]:
+    """One plain dict per strategy, best first, for printing, JSON or a data frame."""
+    return [asdict(r) for r in ranking]
+
+
+def mean_se_text(value: float, se: float, percent: bool = False) -> str:
+    """``value ± se`` with the standard error to two significant digits and the value to match.
+
+    >>> mean_se_text(192.8314, 0.0412), mean_se_text(0.5, 0.0, percent=True), mean_se_text(3.0, float("nan"))
+    ('192.831 ± 0.041', '50% ± 0%', '3.00')
+    """
+    scale = 100.0 if percent else 1.0
+    v, s = value * scale, se * scale
+    places = 0 if percent else decimals(v)
+    if np.isfinite(s) and s > 0:
+        places = min(max(places, 1 - math.floor(math.log10(s))), 8)
+    unit = "%" if percent else ""
+    text = f"{v:,.{places}f}{unit}"
+    if not np.isfinite(s):
+        return text
+    return f"{text} ± {s:,.{places}f}{unit}" if s > 0 else f"{text} ± 0{unit}"
+
+
+def ranking_table(ranking: tuple[StrategyRank, ...], names: tuple[str, str], unit: str = "value") -> Any:
+    """The ranking as a Rich table whose caption explains its columns (``names``: the two sides,
+    already escaped for Rich markup; ``unit``: the units of the gains)."""
+    from rich.table import Table
+
+    seeds = ranking[0].seeds if ranking else 0
+    table = Table(title=f"Strategies ranked by mean gain over the BATNA ({unit}), best first",
+                  caption=(f"gain: the average of the strategy's mean gains as side a ({names[0]}) and as side b "
+                           f"({names[1]}), each against every strategy, itself included; agreement: the share of its "
+                           f"games that end in a deal. ± is the standard error of the mean across the {seeds} seeds "
+                           "(each seed's average over opponents is one observation; seeds differ only in random "
+                           "tie-breaking); ± 0 means every seed gave the same result."),
+                  caption_justify="left")
+    for col in ("rank", "strategy", "gain", f"gain as {names[0]}", f"gain as {names[1]}", "agreement"):
+        table.add_column(col, justify="left" if col == "strategy" else "right")
+    for r in ranking:
+        table.add_row(str(r.rank), r.strategy, mean_se_text(r.gain, r.gain_se), mean_se_text(r.gain_a, r.gain_a_se),
+                      mean_se_text(r.gain_b, r.gain_b_se), mean_se_text(r.agreement_rate, r.agreement_rate_se, True))
+    return table

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from zopa.beliefs import UNIT_BOUNDS, Quantity, support
 from zopa.scenario.schema import DateTrigger, FirstOfTrigger, Scenario, resolve_terms
 from zopa.terms import TermBase
+from zopa.threats.spec import tree_problems
 
 def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
     """Problems no single field can see: undefined parties, triggers, sources, resources, packages,
@@ -80,6 +81,7 @@ def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
     _check_calibration(out, s, ref)
     _check_branches(out, s, ref)
     _check_threats(s, ref)
+    out.extend(tree_problems(s))
     _check_deal_space(out, s, ref)
     return out
 
@@ -168,7 +170,8 @@ def _check_threats(s: Scenario, ref: Any) -> None:
         return
     packages = list(s.packages)
     ref("threats.baseline", t.baseline, packages, "package")
-    ref("threats.responses.concede", t.responses.concede, packages, "package")
+    if t.responses is not None:
+        ref("threats.responses.concede", t.responses.concede, packages, "package")
     for name, move in t.moves.items():
         ref(f"threats.moves.{name}.by", move.by, list(s.parties), "party")
         ref(f"threats.moves.{name}.if_success", move.if_success, packages, "package")

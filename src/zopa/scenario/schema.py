@@ -17,6 +17,7 @@ from zopa.beliefs import Quantity, quantity_field
 from zopa.dealspace import DealSpace
 from zopa.drivers import Driver
 from zopa.terms import AnyTerm
+from zopa.threats.spec import ThreatTree
 from zopa.units import DEFAULT_UNIT, UnitText
 
 
@@ -362,15 +363,28 @@ class ThreatResponses(_Model):
 
 
 class Threats(_Model):
-    """A small threat game. The threatener (the party of the first move) may accept ``baseline`` (the
-    deal on the table without threats), walk away (the status quo) or announce a threat; the other
-    side concedes or refuses; the threatener then carries the threat out or backs down to
-    ``baseline``, and a threat carried out sets the point bargaining continues from. Moves by the
-    other party are its threats in Nash's variable-threat game (:mod:`zopa.threats.variable`)."""
+    """The threat games. Either a declared ``tree`` (:class:`~zopa.threats.spec.ThreatTree`: decision,
+    chance and terminal nodes in any order, either party moving), or the fixed game: the threatener
+    (the party of the first move) may accept ``baseline`` (the deal on the table without threats),
+    walk away (the status quo) or announce a threat; the other side concedes or refuses; the
+    threatener then carries the threat out or backs down to ``baseline``, and a threat carried out
+    sets the point bargaining continues from. ``moves`` (of either party) are the threats of Nash's
+    variable-threat game (:mod:`zopa.threats.variable`)."""
 
-    baseline: str
-    moves: dict[str, ThreatMove] = Field(min_length=1)
-    responses: ThreatResponses
+    baseline: str | None = None
+    moves: dict[str, ThreatMove] = Field(default_factory=dict)
+    responses: ThreatResponses | None = None
+    tree: ThreatTree | None = None
+
+    @model_validator(mode="after")
+    def _one_game(self) -> "Threats":
+        if self.tree is None:
+            missing = [k for k in ("baseline", "moves", "responses") if not getattr(self, k)]
+            if missing:
+                raise ValueError(f"the fixed threat game needs {', '.join(missing)}; or declare a [threats.tree]")
+        elif self.baseline is not None or self.responses is not None:
+            raise ValueError("baseline and responses belong to the fixed threat game; with a tree, make them its nodes")
+        return self
 
 
 class Scenario(_Model):

@@ -17,7 +17,8 @@ Layout of ``out_dir``::
 
 Each point file carries sha256(params, seed_i); on a rerun, points whose file matches and has
 status "ok" are reused, the rest are computed.  A grid that no longer matches the files is
-refused unless ``force=True``, which discards the files that do not match.
+refused unless ``force=True``, which discards the files that do not match.  :func:`sweep_summary`
+reads one headline row per point off the results (:mod:`zopa.sensitivity.sweep_summary`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from zopa.sensitivity.sweep_grid import (  # re-exported: the grid helpers and e
     SweepError,
     normalise_grid,
 )
+from zopa.sensitivity.sweep_summary import SweepSummaryRow, sweep_summary, sweep_summary_table  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -1,6 +1,10 @@
 """The threat game a scenario declares, with payoffs from the valuation engine.
 
-For the threatener T (e.g. OpenAI) and the responder R (e.g. Microsoft)::
+The game is the scenario's ``[threats.tree]`` when it declares one (:mod:`zopa.threats.spec`:
+decision, chance and terminal nodes in any order and depth, either party moving), else the fixed
+game of ``baseline``, ``moves`` and ``responses``, which :func:`zopa.threats.tree.from_fixed`
+compiles into the same kind of graph.  For the threatener T (e.g. OpenAI) and the responder R
+(e.g. Microsoft) the fixed game is::
 
     T: accept the baseline deal  → baseline
        walk away                 → status quo
@@ -16,12 +20,14 @@ Payoffs are each side's value of the outcome package under its own beliefs (its 
 equivalent when risk averse; USD bn of present value), less the move's cost to T and the court
 costs to both. Backward induction gives the subgame-perfect play; a threat is credible when T
 would carry it out if R refused. The *threat-adjusted disagreement point* is the value of the same
-game without the baseline deal (accepting it, or backing down to it): what each side expects if
-bargaining fails and threats play out.
+game without the deal on the table (in the fixed game: without accepting the baseline, and backing
+down leads to the status quo; in a declared tree: without its outcomes marked ``deal``): what each
+side expects if bargaining fails and threats play out.
 
 Bargaining after a threat.  A carried-out threat changes the status quo but leaves gains from a
 deal.  Given a :class:`~zopa.analysis.DealProblem`, every outcome reached by carrying out a
-threat (the four terminals under "carry out m") is followed by Nash bargaining over the
+threat (the four terminals under "carry out m"; in a declared tree, each outcome marked
+``bargain``) is followed by Nash bargaining over the
 problem's packages with that outcome as the disagreement point ``d`` (Nash 1950, "The bargaining
 problem", *Econometrica* 18): the package ``k`` maximising ``(u1_k - d1)(u2_k - d2)`` among those
 with ``u_k >= d``, found by :func:`zopa.bargain.nash_solution` (on expected-utility gains for
@@ -39,8 +45,8 @@ expectation — has the paired standard error of the common-random-number paths
 ``problem_paths`` supplies them on the same paths; without them comparisons involving it fall
 back to the unpaired (conservative) figure, and the result says so in its notes.
 
-Moves by both parties.  The sequential tree has one threatener, the party of the first declared
-move; moves declared by the other party are not dropped silently: they are left out of the tree,
+Moves by both parties.  A declared tree lets either party move at any node.  The fixed tree has one
+threatener, the party of the first declared move; moves declared by the other party are not dropped silently: they are left out of the tree,
 listed in :attr:`ThreatAnalysis.left_out` and a note, and enter Nash's simultaneous
 variable-threat game (:func:`zopa.threats.variable_scenario.analyze_variable_threats`), where
 either side may threaten.
@@ -56,8 +62,9 @@ import numpy as np
 
 from zopa.threats.efg import to_efg
 from zopa.threats.credibility import ThreatCheck, credible_threats
-from zopa.threats.game import Chance, Decision, Game, Solution, Terminal, backward_induction
-from zopa.threats.paths import influence, package_influence, paired_se, quantity_mean
+from zopa.threats.game import Game, Solution, Terminal, backward_induction
+from zopa.threats.paths import influence, package_influence, paired_se
+from zopa.threats.tree import Outcome, ThreatGraph, declared_packages, scenario_graph, to_game
 from zopa.threats.variable import RiskAversion, nash_package
 from zopa.threats.variable_scenario import problem_risk_aversion
 from zopa.value import Estimate, Valuation, value_scenario
@@ -89,6 +96,7 @@ class ThreatAnalysis:
     left_out: tuple[str, ...] = ()
     bargained: bool = False
     notes: tuple[str, ...] = ()
+    graph: ThreatGraph | None = None
 
     @property
     def disagreement_point(self) -> dict[str, float]:
@@ -103,19 +111,25 @@ class ThreatAnalysis:
 def threat_packages(scenario: Any) -> list[str]:
     """Every package the threat games (sequential and variable-threat) can end in."""
     t = scenario.threats
-    names = {t.baseline, scenario.meta.status_quo, t.responses.concede}
+    names = declared_packages(scenario) | {scenario.meta.status_quo}
     for move in t.moves.values():
         names |= {move.if_success, move.if_failure}
     return sorted(names)
 
 
 def threatener_of(scenario: Any) -> str:
-    """The sequential game's threatener: the party of the first declared move."""
+    """The sequential game's first mover: the party of the first declared move, or the first to
+    decide in the declared tree."""
+    if getattr(scenario.threats, "tree", None) is not None:
+        return scenario_graph(scenario).first_mover()
     return next(iter(scenario.threats.moves.values())).by
 
 
 def sequential_moves(scenario: Any) -> dict[str, Any]:
-    """The moves in the sequential tree: the threatener's, in declaration order."""
+    """The moves in the fixed sequential tree: the threatener's, in declaration order (none with a
+    declared tree, whose nodes are its own)."""
+    if getattr(scenario.threats, "tree", None) is not None:
+        return {}
     threatener = threatener_of(scenario)
     return {name: m for name, m in scenario.threats.moves.items() if m.by == threatener}
 
@@ -166,63 +180,31 @@ def _settler(problem: Any, parties: tuple[str, str], valuation: Valuation,
 
 
 def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: bool = True, problem: Any = None,
-                      problem_paths: ProblemPaths | None = None) -> Game:
+                      problem_paths: ProblemPaths | None = None, graph: ThreatGraph | None = None) -> Game:
     """The game tree with payoffs from ``valuation`` (which must cover :func:`threat_packages`).
 
-    With ``problem`` (a :class:`~zopa.analysis.DealProblem`) carried-out threats are followed by
-    Nash bargaining over its packages (module docstring); ``problem_paths`` pairs their SEs.
-    Only the threatener's moves (:func:`sequential_moves`) are in the tree.
+    The tree is ``graph``, by default the scenario's (:func:`~zopa.threats.tree.scenario_graph`:
+    its declared ``[threats.tree]``, else the compiled fixed game, in which only the threatener's
+    moves (:func:`sequential_moves`) are).  ``include_baseline=False``: the game without the deal on
+    the table (:func:`~zopa.threats.tree.to_game`).  With ``problem`` (a
+    :class:`~zopa.analysis.DealProblem`) outcomes marked ``bargain`` — in the fixed game those
+    reached by carrying out a threat — are followed by Nash bargaining over its packages (module
+    docstring); ``problem_paths`` pairs their SEs.
     """
-    t = scenario.threats
     parties = tuple(scenario.party_ids)
-    threatener = threatener_of(scenario)
-    responder = scenario.other(threatener)
+    graph = scenario_graph(scenario) if graph is None else graph
     settle = None if problem is None else _settler(problem, parties, valuation, problem_paths)  # type: ignore[arg-type]
 
-    def outcome(package: str, label: str, costs: dict[str, float] | None = None) -> Terminal:
-        costs = costs or {}
+    def leaf(node: Outcome, package: str) -> Terminal:
+        costs = node.cost
         values = {p: valuation.estimate(package, p).value - costs.get(p, 0.0) for p in parties}
         errors = {p: valuation.estimate(package, p).value_se for p in parties}
         paths = {p: package_influence(valuation, package, p) for p in parties}
-        return Terminal(values, errors, label=f"{label}: {scenario.packages[package].label}", influence=paths)
+        name = scenario.packages[package].label
+        reached = Terminal(values, errors, label=f"{node.label}: {name}" if node.label else name, influence=paths)
+        return settle(reached, costs) if settle is not None and node.bargain else reached
 
-    def carried_out(package: str, label: str, costs: dict[str, float]) -> Terminal:
-        reached = outcome(package, label, costs)
-        return reached if settle is None else settle(reached, costs)
-
-    win = {p: quantity_mean(t.responses.litigate_win, p) for p in parties}
-    court = {p: quantity_mean(t.responses.litigate_cost, p) for p in parties}
-    root_actions: list[tuple[str, Any]] = []
-    if include_baseline:
-        root_actions.append((f"accept {t.baseline}", outcome(t.baseline, "baseline")))
-    root_actions.append(("walk away", outcome(scenario.meta.status_quo, "no deal")))
-    threats = set()
-    for name, move in sequential_moves(scenario).items():
-        cost = {threatener: quantity_mean(move.cost, threatener)}
-        both = {p: cost.get(p, 0.0) + court[p] for p in parties}
-        success = {p: quantity_mean(move.success, p) for p in parties}
-        litigation = Chance(
-            ((f"{responder} wins in court", win, carried_out(move.if_failure, "threat defeated", both)),
-             (f"{responder} loses in court", {p: 1 - win[p] for p in parties},
-              carried_out(move.if_success, "threat upheld", both))),
-            label=f"court on {name}",
-        )
-        after_success = Decision(responder, (("accept", carried_out(move.if_success, "threat succeeds", cost)),
-                                             ("litigate", litigation)),
-                                 label=f"{responder} after {name} succeeds", threats=frozenset({"litigate"}))
-        carried = Chance(((f"{name} succeeds", success, after_success),
-                          (f"{name} fails", {p: 1 - success[p] for p in parties},
-                           carried_out(move.if_failure, "threat fails", cost))), label=f"{name} carried out")
-        fallback = (outcome(t.baseline, "backed down") if include_baseline
-                    else outcome(scenario.meta.status_quo, "backed down"))
-        follow = Decision(threatener, ((f"carry out {name}", carried), ("back down", fallback)),
-                          label=f"{threatener} after refusal of {name}", threats=frozenset({f"carry out {name}"}))
-        reply = Decision(responder, (("concede", outcome(t.responses.concede, "concession")), ("refuse", follow)),
-                         label=f"{responder} answers {name}")
-        root_actions.append((f"threaten: {name}", reply))
-        threats.add(f"threaten: {name}")
-    root = Decision(threatener, tuple(root_actions), label=f"{threatener} moves", threats=frozenset(threats))
-    return Game(parties, root)  # type: ignore[arg-type]
+    return to_game(graph, leaf, deal=include_baseline)
 
 
 def _shift(scenario: Any, valuation: Valuation, disagreement: Solution) -> dict[str, tuple[float, float]]:
@@ -239,14 +221,21 @@ def _shift(scenario: Any, valuation: Valuation, disagreement: Solution) -> dict[
     return out
 
 
-def _notes(scenario: Any, left_out: tuple[str, ...], problem: Any, paired: bool) -> tuple[str, ...]:
+def _notes(scenario: Any, left_out: tuple[str, ...], problem: Any, paired: bool, graph: ThreatGraph) -> tuple[str, ...]:
     notes = []
+    declared = getattr(scenario.threats, "tree", None) is not None
     if left_out:
         other = scenario.other(threatener_of(scenario))
         notes.append(f"Moves by {other} ({', '.join(left_out)}) are not in this sequential game, whose threatener is "
                      f"{threatener_of(scenario)}; they enter Nash's variable-threat game, where both sides threaten at once.")
+    if declared and scenario.threats.moves:
+        notes.append("The sequential game is the declared tree; the declared moves enter Nash's variable-threat game.")
+    if declared and not graph.has_deal:
+        notes.append("No outcome of the tree is the deal on the table (deal = true): the threat point is the game's "
+                     "own value.")
     if problem is not None:
-        notes.append("A carried-out threat is followed by Nash bargaining over the deal's packages from the outcome it "
+        what = "An outcome marked bargain" if declared else "A carried-out threat"
+        notes.append(f"{what} is followed by Nash bargaining over the deal's packages from the outcome it "
                      "leaves (threat and court costs sunk); where no package beats that outcome, it stands.")
         if not paired:
             notes.append("Comparisons involving a post-threat settlement use unpaired (conservative) standard errors: "
@@ -268,16 +257,19 @@ def analyze_threats(scenario: Any, n_paths: int = 20_000, seed: int = 0, valuati
     needed = threat_packages(scenario)
     if valuation is None or not set(needed) <= set(valuation.packages):
         valuation = value_scenario(scenario, n_paths, seed, packages=needed)
-    game = build_threat_game(scenario, valuation, problem=problem, problem_paths=problem_paths)
+    graph = scenario_graph(scenario)
+    game = build_threat_game(scenario, valuation, problem=problem, problem_paths=problem_paths, graph=graph)
     solution = backward_induction(game)
-    no_deal = build_threat_game(scenario, valuation, include_baseline=False)
+    no_deal = build_threat_game(scenario, valuation, include_baseline=False, graph=graph)
     disagreement = backward_induction(no_deal)
-    threatener = threatener_of(scenario)
+    threatener = graph.first_mover()
     outcomes = {pkg: {p: valuation.estimate(pkg, p) for p in scenario.party_ids} for pkg in needed}
     labels = {name: move.label for name, move in scenario.threats.moves.items()}
-    left_out = tuple(name for name in scenario.threats.moves if name not in sequential_moves(scenario))
+    left_out = () if getattr(scenario.threats, "tree", None) is not None else tuple(
+        name for name in scenario.threats.moves if name not in sequential_moves(scenario))
     paired = solution.value_influence is not None
     return ThreatAnalysis(game, solution, credible_threats(game, solution), no_deal, disagreement,
                           outcomes, threatener, scenario.other(threatener), labels,
                           shift=_shift(scenario, valuation, disagreement), left_out=left_out,
-                          bargained=problem is not None, notes=_notes(scenario, left_out, problem, paired))
+                          bargained=problem is not None, notes=_notes(scenario, left_out, problem, paired, graph),
+                          graph=graph)

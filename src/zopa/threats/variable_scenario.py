@@ -223,6 +223,9 @@ def analyze_variable_threats(scenario: Any, valuation: Any, problem: Any = None,
     finite, equilibria = (None, ()) if problem is None else _finite(problem, parties, threats, d, d_se, weight)
     if problem is not None:
         notes.extend(_batna_note(problem, parties, batna, scenario))
+    if not scenario.threats.moves:
+        notes.append("No moves are declared (threats.moves), so neither side has a threat in this game and its threat "
+                     "point is the status quo; the declared tree's threat point is the sequential game's.")
     labels = {NO_THREAT: NO_THREAT, **{name: m.label for name, m in scenario.threats.moves.items()}}
     return VariableThreatAnalysis(
         parties=parties, threats=threats, labels=labels, batna=batna, batna_se=paired_se(sq_psi),
