@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from zopa.beliefs import Quantity, quantity_field
 from zopa.dealspace import DealSpace
 from zopa.terms import AnyTerm
+from zopa.units import DEFAULT_UNIT, UnitText
 
 
 class _Model(BaseModel):
@@ -27,7 +28,8 @@ class Meta(_Model):
 
     title: str
     as_of: dt.date = Field(description="facts known on this date only")
-    unit: Literal["USD billions"] = "USD billions"
+    unit: UnitText = Field(DEFAULT_UNIT, description="unit of every amount: an ISO 4217 currency code and a scale, "
+                                                     "e.g. \"USD billions\", \"EUR millions\", \"GBP k\"")
     description: str = ""
     status_quo: str = Field("status_quo", description="package id of the contract in force (the disagreement point)")
 
