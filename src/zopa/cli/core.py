@@ -191,10 +191,10 @@ def analysis_with_progress(scenario: Any, paths: int, seed: int) -> Any:
         return analyze_scenario(scenario, paths, seed, progress=lambda done, total: bar.update(task, completed=done))
 
 
-def print_analysis(analysis: Any) -> None:
+def print_analysis(analysis: Any, unit: Optional[str] = None) -> None:
     from zopa.report.terminal import print_analysis as show
 
-    show(analysis, console)
+    show(analysis, console, unit=unit)
 
 
 @app.command()
@@ -219,13 +219,15 @@ def analyze(
             files = list(genius) + ([Path(scenario)] if scenario else [])
             if len(files) != 3:
                 fail("--genius needs three files: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml")
-            analysis = analyze_genius(load_genius(*files))
+            analysis, unit = analyze_genius(load_genius(*files)), None
         else:
-            analysis, _ = analysis_with_progress(load(scenario), paths, seed)
+            s = load(scenario)
+            analysis, _ = analysis_with_progress(s, paths, seed)
+            unit = s.meta.unit
         if as_json:
             sys.stdout.write(json.dumps(analysis_dict(analysis), indent=2, default=float) + "\n")
             return
-        print_analysis(analysis)
+        print_analysis(analysis, unit)
 
     guarded(go)
 
