@@ -51,7 +51,14 @@ COLLECT = r"""(div) => {
     errors: ['error_x', 'error_y'].some(k => t[k] && t[k].visible && (t[k].array || []).length > 0),
   }));
   const legend = [...div.querySelectorAll('g.legend g.traces text.legendtext')].map(e => e.textContent.trim());
-  return {id: div.id, labels: labels, traces: traces, legend: legend};
+  // legend entries scrolled out of the legend's visible box (plotly scrolls a legend taller than its space)
+  const bg = div.querySelector('g.legend rect.bg');
+  const box = bg ? bg.getBoundingClientRect() : null;
+  const hidden = box ? [...div.querySelectorAll('g.legend g.traces text.legendtext')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.top < box.top - 1 || r.bottom > box.bottom + 1;
+  }).map(e => e.textContent.trim()) : [];
+  return {id: div.id, labels: labels, traces: traces, legend: legend, hidden: hidden};
 }"""
 
 

@@ -75,6 +75,8 @@ def check_charts(report: Path, tmp_path: Path) -> list[dict]:
             problems.append(f"{chart['id']}: bars without error bars: {name!r}")
         for name in traces_missing_from_legend(chart):
             problems.append(f"{chart['id']}: trace missing from the legend: {name!r}")
+        for name in chart["hidden"]:
+            problems.append(f"{chart['id']}: legend entry scrolled out of sight: {name!r}")
     assert charts[0]["page_errors"] == []
     assert problems == [], "\n".join(problems)
     return charts

@@ -259,7 +259,10 @@ def waterfall_figure(v: Valuation, package: str) -> go.Figure:
     for party in parties:  # terms that move nothing to a party (the other side's own equity) are left out
         per_party[party] = {k: e for k, e in v.term_estimates(package, party).items() if e.mean != 0.0 or e.se > 0.0}
     rows = [len(per_party[p]) + 1 for p in parties]
-    fig = make_subplots(rows=len(parties), cols=1, vertical_spacing=0.16 if len(parties) > 1 else 0.0,
+    gap_px = 120  # between panels: tick labels and axis title of one, the panel title of the next
+    height = max(420, 170 + ROW_PX * 3 * sum(rows) + gap_px * (len(parties) - 1))
+    plot_px = height - 90 - 60
+    fig = make_subplots(rows=len(parties), cols=1, vertical_spacing=min(0.5, gap_px / plot_px) if len(parties) > 1 else 0.0,
                         row_heights=rows, subplot_titles=[t("chart.waterfall.panel", name=plot_text(s.parties[p].name))
                                                           for p in parties])
     shown: set[str] = set()
@@ -291,7 +294,7 @@ def waterfall_figure(v: Valuation, package: str) -> go.Figure:
         fig.update_xaxes(title_text=plot_text(money_axis(context.unit, "what.mean")), zeroline=True,
                          zerolinecolor=MUTED_COLOR, row=row, col=1)
     title = t("chart.waterfall.title", package=s.packages[package].label)
-    fig = base_layout(fig, wrap(title, 110), height=max(420, 170 + ROW_PX * 3 * sum(rows) + 90 * (len(parties) - 1)))
+    fig = base_layout(fig, wrap(title, 110), height=height)
     fig.update_layout(barmode="overlay", margin=dict(l=70, r=40, t=90))
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(automargin=True)

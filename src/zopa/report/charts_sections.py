@@ -143,11 +143,13 @@ def belief_gap_figure(points: Sequence[Any], names: tuple[str, str], mover: str,
                              error_y=error_bars(bound),
                              customdata=[format_pm(v, b) for v, b in zip(values, bound)],
                              hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    ids = {context.name(p): p for p in context.scenario.party_ids}
     for i in range(2):
         color = PARTY_COLORS[i]
+        measure = context.measure(ids.get(names[i], ""))
         fig.add_trace(go.Scatter(
             x=steps, y=[p.nash_gain[i] for p in points], mode="lines+markers",
-            name=t("chart.gap.nash", name=plot_text(names[i])), line=dict(color=color, width=2.5),
+            name=t("chart.gap.nash", name=plot_text(names[i]), measure=measure), line=dict(color=color, width=2.5),
             error_y=error_bars([p.nash_gain_se[i] for p in points], color, 1.2),
             customdata=[format_pm(p.nash_gain[i], p.nash_gain_se[i], signed=True) for p in points],
             hovertemplate="%{x}: %{customdata}<extra></extra>"))

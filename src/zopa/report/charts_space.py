@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from zopa.analysis import Analysis
 from zopa.report.analysis_data import in_zopa_mask
-from zopa.report.charts import ERROR_Z, PARTY_COLORS, base_layout, error_bars, wrap
+from zopa.report.charts import ERROR_Z, LEGEND_LINE_PX, PARTY_COLORS, base_layout, error_bars, wrap
 from zopa.report.context import ReportContext
 from zopa.report.i18n import t, unit_label
 from zopa.report.safe import plot_text
@@ -140,8 +140,9 @@ def _batna_lines(fig: go.Figure, analysis: Analysis, context: ReportContext,
     p = analysis.problem
     for i, (d, se, label, name) in enumerate(zip(p.batna, p.batna_se, p.batna_label, p.names)):
         color = PARTY_COLORS[i]
-        text = t("chart.space.batna", name=plot_text(name), package=wrap(context.package_label(label), 40),
-                 value=format_pm(d, se))
+        measure = t("measure.ce") if p.risk_aversion[i] else t("measure.mean")
+        text = wrap(t("chart.space.batna", name=name, package=context.package_label(label), value=format_pm(d, se),
+                      measure=measure), 44)
         if i == 0:
             if se > 0:
                 fig.add_vrect(x0=d - ERROR_Z * se, x1=d + ERROR_Z * se, fillcolor=color, opacity=0.08, line_width=0)
@@ -268,7 +269,9 @@ def frontier_figure(analysis: Analysis, valuation: Valuation | None = None,
                      color=PARTY_COLORS[0], showgrid=True, range=list(ranges[0]), autorange=False)
     fig.update_yaxes(title=plot_text(t("axis.party_value", name=p.names[1], measure=measures[1], unit=unit)),
                      color=PARTY_COLORS[1], showgrid=True, range=list(ranges[1]), autorange=False)
-    fig = base_layout(fig, t("chart.space.title"), height=760)
+    # the legend (the key to every mark) must fit beside the plot, never scroll
+    lines = sum(1 + str(tr.name or "").count("<br>") for tr in fig.data if tr.showlegend is not False)
+    fig = base_layout(fig, t("chart.space.title"), height=max(760, 160 + LEGEND_LINE_PX * lines + 3 * 12 + 2 * 20))
     fig.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top", font=dict(size=11),
                                   tracegroupgap=12),
                       margin=dict(r=290))

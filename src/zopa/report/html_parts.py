@@ -86,7 +86,7 @@ def key_figures(scenario: Scenario, analysis: Analysis) -> Markup:
     nash = analysis.solutions.get("nash")
     if nash is not None:
         for i, party in enumerate(p.parties):
-            cards.append((t("card.nash_gain", name=p.names[i]),
+            cards.append((t("card.nash_gain", name=p.names[i], measure=ReportContext(scenario).measure(party)),
                           html('<span class="big">{}</span>', gain_html(nash.gain[i], nash.gain_se[i])),
                           t("card.nash_note", unit=unit, package=ReportContext(scenario).package_label(p.batna_label[i]))))
     return html('<div class="cards">{}</div>', join(
@@ -127,15 +127,15 @@ def named_gains_table(v: Valuation) -> Markup:
 # --- beliefs --------------------------------------------------------------------------------------------
 
 
+#: Unit kinds of quantities with a word in the catalogues (``qunit.<kind>``).
+QUNITS = ("year", "years", "probability", "share", "rate", "nonnegative", "any", "positive")
+
+
 def quantity_unit(context: ReportContext, unit: str) -> str:
     """A quantity's unit kind in words (money in the scenario's unit)."""
     if unit == "money":
         return unit_label(context.unit)
-    key = f"qunit.{unit}"
-    return t(key) if key in _QUNITS else unit
-
-
-_QUNITS = {f"qunit.{k}" for k in ("year", "years", "probability", "share", "rate", "nonnegative", "any", "positive")}
+    return t(f"qunit.{unit}") if unit in QUNITS else unit
 
 
 def beliefs_table(scenario: Scenario) -> Markup:

@@ -36,11 +36,14 @@ def solutions_table(analysis: Analysis) -> Markup:
         options = [pt.choices.get(issue, "") for pt in points]
         rows.append([html("<b>{}</b>", issue), *options])
         classes.append("differs" if len(set(options)) > 1 else "")
+    measures = [t("measure.ce") if a else t("measure.mean") for a in p.risk_aversion]
     for i, name in enumerate(p.names):
-        rows.append([th("solutions.value", name=name), *(format_pm(pt.utility[i], pt.utility_se[i]) for pt in points)])
+        rows.append([th("solutions.value", name=name, measure=measures[i]),
+                     *(format_pm(pt.utility[i], pt.utility_se[i]) for pt in points)])
         classes.append("sep")
     for i, name in enumerate(p.names):
-        rows.append([th("solutions.gain", name=name), *(gain_html(pt.gain[i], pt.gain_se[i]) for pt in points)])
+        rows.append([th("solutions.gain", name=name, measure=measures[i]),
+                     *(gain_html(pt.gain[i], pt.gain_se[i]) for pt in points)])
         classes.append("")
     rows.append([th("solutions.package"), *(str(pt.package) for pt in points)])
     classes.append("muted")

@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     "card.within_noise": "within Monte Carlo noise", "card.robust": "{n} by more than {z} SE",
     "card.width_note": "largest gain over walking away, {unit}: {a} / {b}",
     "card.no_zopa": "the closest package misses by {shortfall} {unit} in total", "card.no_zopa_noise": "; within noise",
-    "card.nash_gain": "{name} gains (Nash)", "card.nash_note": "{unit} over its BATNA ({package}), ± 1 SE",
+    "card.nash_gain": "{name} gains (Nash, {measure})", "card.nash_note": "{unit} over its BATNA ({package}), ± 1 SE",
     # words
     "word.yes": "yes", "word.no": "no", "word.na": "n/a", "word.nothing": "nothing", "word.within_noise": "within noise",
     "measure.ce": "CE", "measure.mean": "mean", "measure.value": "value", "measure.ce_long": "certainty equivalent",
@@ -99,7 +99,7 @@ MESSAGES: dict[str, str] = {
     "qunit.rate": "rate per year", "qunit.nonnegative": "number (≥ 0)", "qunit.any": "number", "qunit.positive": "number (> 0)",
     # deal space
     "solutions.none": "No package is in the ZOPA, so no bargaining solution exists.",
-    "solutions.value": "<b>{name}: value</b>", "solutions.gain": "<b>{name}: gain over BATNA</b>",
+    "solutions.value": "<b>{name}: value ({measure})</b>", "solutions.gain": "<b>{name}: gain over BATNA ({measure})</b>",
     "solutions.package": "<b>package #</b>",
     "solution.nash": "Nash", "solution.kalai_smorodinsky": "Kalai–Smorodinsky", "solution.egalitarian": "egalitarian",
     "solution.utilitarian": "utilitarian (max joint value)", "solution.weighted_nash": "patience-weighted Nash",
@@ -166,7 +166,7 @@ MESSAGES: dict[str, str] = {
     "chart.space.title": "Every package of the deal space in utility space",
     "chart.space.packages": "packages ({n})", "chart.space.density": "packages ({n}, density)",
     "chart.space.per_cell": "packages per cell", "chart.space.zopa": "ZOPA ({n} packages)",
-    "chart.space.frontier": "Pareto frontier ({n})", "chart.space.batna": "{name}'s BATNA ({package}): {value} (band ±2 SE)",
+    "chart.space.frontier": "Pareto frontier ({n})", "chart.space.batna": "{name}'s BATNA ({package}): {value} {measure} (band ±2 SE)",
     "chart.space.solutions": "bargaining solutions (±2 SE)", "chart.space.named": "named packages (±2 SE)",
     "hover.cell": "%{customdata:,} packages near (%{x:,.4g}, %{y:,.4g})",
     "hover.solution_gains": "gains over the BATNAs: {a}, {b} {unit}",
@@ -180,7 +180,7 @@ MESSAGES: dict[str, str] = {
     "chart.sobol.S1": "first-order index S1 ({pct}% interval)", "chart.sobol.ST": "total index ST ({pct}% interval)",
     "chart.gap.title": "Moving {mover}'s beliefs toward the other side's",
     "chart.gap.bet": "bet on the disagreement (±2 SE bound)", "chart.gap.created": "value created (±2 SE bound)",
-    "chart.gap.nash": "Nash gain to {name} (±2 SE)",
+    "chart.gap.nash": "Nash gain to {name} ({measure}, ±2 SE)",
     # later sections
     "negotiation.intro": "<p>How play unfolds when {a} bargains <b>{sa}</b> and {b} <b>{sb}</b>, one offer a round from "
                          "{start} to the deadline ({rounds} rounds; a round of delay costs {a} {ca} and {b} {cb} "

@@ -62,7 +62,7 @@ MESSAGES: dict[str, str] = {
     "card.within_noise": "在蒙特卡洛噪声之内", "card.robust": "{n} 个超出 {z} 个标准误",
     "card.width_note": "相对于退出谈判的最大收益，{unit}：{a} / {b}",
     "card.no_zopa": "最接近的方案合计仍差 {shortfall} {unit}", "card.no_zopa_noise": "；在噪声之内",
-    "card.nash_gain": "{name} 的收益（纳什解）", "card.nash_note": "相对于其 BATNA（{package}）的 {unit}，± 1 个标准误",
+    "card.nash_gain": "{name} 的收益（纳什解，{measure}）", "card.nash_note": "相对于其 BATNA（{package}）的 {unit}，± 1 个标准误",
     # words
     "word.yes": "是", "word.no": "否", "word.na": "不适用", "word.nothing": "无", "word.within_noise": "在噪声之内",
     "measure.ce": "CE", "measure.mean": "均值", "measure.value": "价值", "measure.ce_long": "确定性等价",
@@ -89,7 +89,7 @@ MESSAGES: dict[str, str] = {
     "qunit.rate": "年率", "qunit.nonnegative": "数值（≥ 0）", "qunit.any": "数值", "qunit.positive": "数值（> 0）",
     # deal space
     "solutions.none": "没有方案位于 ZOPA 内，因此不存在谈判解。",
-    "solutions.value": "<b>{name}：价值</b>", "solutions.gain": "<b>{name}：相对 BATNA 的收益</b>",
+    "solutions.value": "<b>{name}：价值（{measure}）</b>", "solutions.gain": "<b>{name}：相对 BATNA 的收益（{measure}）</b>",
     "solutions.package": "<b>方案编号</b>",
     "solution.nash": "纳什解", "solution.kalai_smorodinsky": "Kalai–Smorodinsky 解", "solution.egalitarian": "平等主义解",
     "solution.utilitarian": "功利主义解（联合价值最大）", "solution.weighted_nash": "耐心加权纳什解",
@@ -154,7 +154,7 @@ MESSAGES: dict[str, str] = {
     "chart.space.title": "方案空间中的每个方案在效用空间中的位置",
     "chart.space.packages": "方案（{n} 个）", "chart.space.density": "方案（{n} 个，密度）",
     "chart.space.per_cell": "每格方案数", "chart.space.zopa": "ZOPA（{n} 个方案）",
-    "chart.space.frontier": "帕累托前沿（{n}）", "chart.space.batna": "{name} 的 BATNA（{package}）：{value}（区间 ±2 个标准误）",
+    "chart.space.frontier": "帕累托前沿（{n}）", "chart.space.batna": "{name} 的 BATNA（{package}）：{value} {measure}（区间 ±2 个标准误）",
     "chart.space.solutions": "谈判解（±2 个标准误）", "chart.space.named": "具名方案（±2 个标准误）",
     "hover.cell": "(%{x:,.4g}, %{y:,.4g}) 附近有 %{customdata:,} 个方案",
     "hover.solution_gains": "相对 BATNA 的收益：{a}，{b} {unit}",
@@ -168,7 +168,7 @@ MESSAGES: dict[str, str] = {
     "chart.sobol.S1": "一阶指数 S1（{pct}% 区间）", "chart.sobol.ST": "总指数 ST（{pct}% 区间）",
     "chart.gap.title": "将 {mover} 的信念向对方移动",
     "chart.gap.bet": "对分歧的押注（±2 个标准误上界）", "chart.gap.created": "创造的价值（±2 个标准误上界）",
-    "chart.gap.nash": "{name} 的纳什收益（±2 个标准误）",
+    "chart.gap.nash": "{name} 的纳什收益（{measure}，±2 个标准误）",
     # later sections
     "negotiation.intro": "<p>当 {a} 采用 <b>{sa}</b> 策略、{b} 采用 <b>{sb}</b> 策略时的谈判过程：自 {start} 起每轮一次出价，"
                          "直至截止期限（{rounds} 轮；每拖延一轮，{a} 损失 {ca}，{b} 损失 {cb} {unit}）。实线：对 {a} "
