@@ -16,6 +16,7 @@ from zopa.cli.common import (
 )
 
 REPORT_DIR_HELP = "Run directory for the report and data (default: zopa-runs/zopa-run-<timestamp>)."
+LANG_HELP = "Language of the HTML report and its figures: en (English) or zh (Chinese)."
 
 
 def job_with_progress(scenario: Any, settings: Any) -> Any:
@@ -65,8 +66,8 @@ def scenario_source(scenario: Optional[str]) -> Path:
 
 
 def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], force: bool, fmt: str,
-                   as_json: bool, breakdown: bool, write_report: bool) -> None:
-    """Shared body of ``zopa run`` and ``zopa report``."""
+                   as_json: bool, breakdown: bool, write_report: bool, lang: str = "en") -> None:
+    """Shared body of ``zopa run`` and ``zopa report`` (``lang``: the report's language)."""
     from zopa.pipeline import write_job
     from zopa.report.dynamics import negotiation_summary, threats_summary, threats_table
     from zopa.report.run_dir import new_run_dir
@@ -82,7 +83,10 @@ def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], 
     result = job_with_progress(s, settings)
     outputs = None
     if target is not None:
-        outputs = write_job(result, target, scenario_source(scenario), fmt, command="zopa " + " ".join(sys.argv[1:]))
+        from zopa.report.i18n import report_language
+
+        with report_language(lang):
+            outputs = write_job(result, target, scenario_source(scenario), fmt, command="zopa " + " ".join(sys.argv[1:]))
     if as_json:
         from zopa.report.recommendation import branches_dict, recommendation_dict, variable_threats_dict
 
@@ -96,16 +100,16 @@ def run_and_report(scenario: Optional[str], settings: Any, out: Optional[Path], 
         return
     names = {p: s.parties[p].name for p in s.party_ids}
     if result.analysis is not None:
-        print_recommendation(result.recommendation, console)
+        print_recommendation(result.recommendation, console, scenario=s)
     print_valuation(result.valuation, console, breakdown)
     if result.analysis is not None:
-        print_analysis(result.analysis, console)
+        print_analysis(result.analysis, console, unit=s.meta.unit)
         if not result.analysis.zopa.exists:
             for line in mutual_gains(result.valuation):
                 console.print(line)
     print_branches(result.branches, names, console)
     if result.negotiation is not None:
-        for line in negotiation_summary(result.negotiation):
+        for line in negotiation_summary(result.negotiation, s.meta.unit):
             console.print(line)
     if result.threats is not None:
         console.print(threats_table(result.threats, names))
@@ -135,6 +139,7 @@ def run(
     sensitivity: bool = typer.Option(False, "--sensitivity", help="Also run the tornado, Sobol' and belief-gap analyses."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
     breakdown: bool = typer.Option(True, "--breakdown/--no-breakdown", help="Show the per-term breakdown."),
+    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
 ) -> None:
     """Value the contract in force and every package for both parties, analyse the deal space, play out
     a negotiation and the threat game, and write an HTML report (the main job)."""
@@ -142,8 +147,9 @@ def run(
 
     if fmt not in ("parquet", "csv", "both"):
         fail(f"--format {fmt}: expected parquet, csv or both")
+    check_lang(lang)
     settings = JobSettings(paths=paths, space_paths=space_paths, seed=seed, sensitivity=sensitivity)
-    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, as_json, breakdown, report))
+    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, as_json, breakdown, report, lang))
 
 
 @app.command(name="report")
@@ -157,14 +163,24 @@ def report_command(
     fmt: str = typer.Option("parquet", "--format", help="Tables as parquet, csv or both."),
     sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity",
                                      help="Include the tornado, Sobol' and belief-gap analyses (about a minute)."),
+    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
 ) -> None:
     """Write the full report — every analysis — into a run directory."""
     from zopa.pipeline import JobSettings
 
     if fmt not in ("parquet", "csv", "both"):
         fail(f"--format {fmt}: expected parquet, csv or both")
+    check_lang(lang)
     settings = JobSettings(paths=paths, space_paths=space_paths, seed=seed, sensitivity=sensitivity)
-    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, False, False, True))
+    guarded(lambda: run_and_report(scenario, settings, out, force, fmt, False, False, True, lang))
+
+
+def check_lang(lang: str) -> None:
+    """Exit with status 2 for a report language without a catalogue."""
+    from zopa.report.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        fail(f"--lang {lang}: expected one of {', '.join(LANGUAGES)}")
 
 
 def analysis_with_progress(scenario: Any, paths: int, seed: int) -> Any:
@@ -175,10 +191,10 @@ def analysis_with_progress(scenario: Any, paths: int, seed: int) -> Any:
         return analyze_scenario(scenario, paths, seed, progress=lambda done, total: bar.update(task, completed=done))
 
 
-def print_analysis(analysis: Any) -> None:
+def print_analysis(analysis: Any, unit: Optional[str] = None) -> None:
     from zopa.report.terminal import print_analysis as show
 
-    show(analysis, console)
+    show(analysis, console, unit=unit)
 
 
 @app.command()
@@ -203,13 +219,15 @@ def analyze(
             files = list(genius) + ([Path(scenario)] if scenario else [])
             if len(files) != 3:
                 fail("--genius needs three files: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml")
-            analysis = analyze_genius(load_genius(*files))
+            analysis, unit = analyze_genius(load_genius(*files)), None
         else:
-            analysis, _ = analysis_with_progress(load(scenario), paths, seed)
+            s = load(scenario)
+            analysis, _ = analysis_with_progress(s, paths, seed)
+            unit = s.meta.unit
         if as_json:
             sys.stdout.write(json.dumps(analysis_dict(analysis), indent=2, default=float) + "\n")
             return
-        print_analysis(analysis)
+        print_analysis(analysis, unit)
 
     guarded(go)
 

@@ -1,6 +1,7 @@
 """Terminal tables and plain data for negotiations, tournaments and threat games.
 
-Tables, titles and the summary lines are for Rich (which reads ``[...]`` as markup): scenario text in
+Amounts are printed with :mod:`zopa.units` (each estimate to the digits its standard error
+supports). Tables, titles and the summary lines are for Rich (which reads ``[...]`` as markup): scenario text in
 them goes through :func:`~zopa.report.safe.term_text`. The plain data (``*_dict``) keeps text as is;
 :func:`tree_text` drops control characters only."""
 
@@ -14,8 +15,9 @@ from zopa.negotiate.scenario import ScenarioNegotiation
 from zopa.negotiate.tournament import TournamentTable
 from zopa.threats.game import Chance, Decision, Terminal
 from zopa.threats.scenario import ThreatAnalysis
-from zopa.numbers import num, pm
 from zopa.report.safe import clean_text
+from zopa.units import format_amount as num
+from zopa.units import format_pm as pm
 from zopa.report.safe import term_text as tt
 
 
@@ -45,11 +47,12 @@ def negotiation_table(n: ScenarioNegotiation, max_terms: int = 4) -> Table:
     return table
 
 
-def negotiation_summary(n: ScenarioNegotiation) -> list[str]:
-    """The negotiation in a few lines, for ``console.print`` (Rich markup: scenario text escaped)."""
+def negotiation_summary(n: ScenarioNegotiation, unit: str | None = None) -> list[str]:
+    """The negotiation in a few lines, for ``console.print`` (Rich markup: scenario text escaped);
+    amounts in ``unit`` (the scenario's, when given; the deal problem's own otherwise)."""
     r = n.result
     names = [tt(x) for x in n.problem.names]
-    unit = tt(n.problem.unit)
+    unit = tt(unit if unit is not None else n.problem.unit)
     start = f" from {n.calendar.dates[0]}" if n.calendar.dates else ""
     rounds = f"{n.calendar.rounds} round{'s' if n.calendar.rounds != 1 else ''}"
     lines = [f"Negotiation: {names[0]} plays {tt(n.strategies[0])}, {names[1]} plays {tt(n.strategies[1])}; {rounds}{start} "

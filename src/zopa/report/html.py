@@ -15,11 +15,10 @@ network source.
 from __future__ import annotations
 
 import base64
-import datetime as dt
+import dataclasses
 import functools
 import hashlib
 import json
-import platform
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -27,12 +26,13 @@ import plotly.io as pio
 
 from zopa import __version__
 from zopa.analysis import Analysis
-from zopa.report import html_parts as parts
+from zopa.report import html_sections as core
 from zopa.report.charts import belief_figures, value_figure, waterfall_figure
 from zopa.report.charts_space import frontier_figure
+from zopa.report.context import ReportContext, resolve
 from zopa.report.html_style import CSS
+from zopa.report.i18n import HTML_LANG, current_language, report_language, t
 from zopa.report.safe import Markup, html, is_markup, join, script_json
-from zopa.report.summary import valuation_verdict
 from zopa.scenario.schema import Scenario
 from zopa.value import Valuation
 
@@ -63,8 +63,11 @@ class ReportData:
     is text (escaped). A fragment is inserted as is: build it as :class:`~zopa.report.safe.Markup` with
     :func:`~zopa.report.safe.html`, which escapes scenario text (as :mod:`zopa.report.sections` does); a
     plain ``str`` fragment is taken to be the caller's own trusted markup and must hold no scenario
-    text. ``waterfall_package`` picks the package of the per-term waterfall (default:
-    the first package other than the contract in force)."""
+    text. Titles and content may be :class:`~zopa.report.context.Deferred`, drawn when the report is
+    built (:func:`resolve_data`). ``waterfall_package`` picks the package of the per-term waterfall
+    (default: the first package other than the contract in force). ``lang`` is the report's language
+    (None: the current one, :func:`~zopa.report.i18n.report_language`); ``negotiation`` the run's
+    simulated negotiation, for the recommendation's words."""
 
     scenario: Scenario
     valuation: Valuation
@@ -74,6 +77,40 @@ class ReportData:
     meta: ReportMeta = field(default_factory=ReportMeta)
     waterfall_package: str | None = None
     lead_sections: Sequence[tuple[str, Any]] = ()  # shown first, before the summary (the recommendation)
+    lang: str | None = None
+    negotiation: Any = None
+    resolved: bool = False  # titles and content already drawn (:func:`resolve_data`)
+
+
+def report_context(data: ReportData) -> ReportContext:
+    """The scenario, analysis and negotiation of a report, as its parts need them."""
+    return ReportContext(data.scenario, data.analysis, data.negotiation)
+
+
+def _resolve_sections(sections: Sequence[tuple[Any, Any]], context: ReportContext) -> tuple[tuple[str, Any], ...]:
+    out = []
+    for title, content in sections:
+        content = resolve(content, context)
+        items = content if isinstance(content, (list, tuple)) else [content]
+        drawn: list[Any] = []
+        for item in items:
+            item = resolve(item, context)
+            drawn.extend(item if isinstance(item, (list, tuple)) else [item])
+        out.append((str(resolve(title, context)), drawn))
+    return tuple(out)
+
+
+def resolve_data(data: ReportData) -> ReportData:
+    """``data`` with its sections drawn (every :class:`~zopa.report.context.Deferred` title and item
+    built, in the report's language) and its language fixed; a no-op on drawn data."""
+    if data.resolved:
+        return data
+    lang = data.lang or current_language()
+    with report_language(lang):
+        context = report_context(data)
+        return dataclasses.replace(data, extra_sections=_resolve_sections(data.extra_sections, context),
+                                   lead_sections=_resolve_sections(data.lead_sections, context), lang=lang,
+                                   resolved=True)
 
 
 def waterfall_package(data: ReportData) -> str:
@@ -88,9 +125,9 @@ def waterfall_package(data: ReportData) -> str:
 
 def _measures(data: ReportData) -> tuple[str, str]:
     if data.analysis is None:
-        return ("value", "value")
+        return (t("measure.value"), t("measure.value"))
     v = data.valuation
-    return tuple("certainty equivalent" if p in v.parties and v.risk_aversion(p) else "mean value"
+    return tuple(t("measure.ce_long") if p in v.parties and v.risk_aversion(p) else t("measure.mean_long")
                  for p in data.analysis.problem.parties)  # type: ignore[return-value]
 
 
@@ -101,17 +138,19 @@ def _is_figure(obj: Any) -> bool:
 def report_figures(data: ReportData) -> list[tuple[str, Any]]:
     """Every chart of the report as (name, plotly figure), in report order. Names hold scenario ids
     (``waterfall-<package>``), so :func:`zopa.report.figures.figure_paths` makes them file-safe."""
-    figures: list[tuple[str, Any]] = list(belief_figures(data.scenario))
-    figures.append(("values", value_figure(data.valuation)))
-    pkg = waterfall_package(data)
-    figures.append((f"waterfall-{pkg}", waterfall_figure(data.valuation, pkg)))
-    if data.analysis is not None:
-        figures.append(("frontier", frontier_figure(data.analysis, data.valuation, _measures(data))))
-    for i, (title, content) in enumerate(data.extra_sections, start=1):
-        items = content if isinstance(content, (list, tuple)) else [content]
+    data = resolve_data(data)
+    with report_language(data.lang):
+        figures: list[tuple[str, Any]] = list(belief_figures(data.scenario))
+        figures.append(("values", value_figure(data.valuation)))
+        pkg = waterfall_package(data)
+        figures.append((f"waterfall-{pkg}", waterfall_figure(data.valuation, pkg)))
+        if data.analysis is not None:
+            figures.append(("frontier", frontier_figure(data.analysis, data.valuation, _measures(data),
+                                                        report_context(data))))
+    for i, (title, items) in enumerate(data.extra_sections, start=1):
         for j, item in enumerate(items, start=1):
             if _is_figure(item):
-                slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:40]
+                slug = "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in title.lower()).split())[:40]
                 figures.append((f"{i}-{slug or 'section'}-{j}", item))
     return figures
 
@@ -167,92 +206,59 @@ def figure_html(fig: Any, div_id: str) -> Markup:
                 spec=Markup(figure_json(fig)))
 
 
-def _section(sid: str, title: str, intro: Any, body: Any) -> Markup:
-    return html('<section id="{}"><h2>{}</h2><p class="intro">{}</p>{}</section>', sid, title, intro, body)
-
-
 def _content(item: Any, div_id: str) -> Markup:
-    """One item of an extra section: a figure, or a fragment (see :class:`ReportData`)."""
+    """One item of a section: a figure, or a fragment (see :class:`ReportData`)."""
     if _is_figure(item):
         return figure_html(item, div_id)
     return Markup(item.__html__()) if is_markup(item) else Markup(str(item))
 
 
+def _sections(sections: Sequence[tuple[str, Any]], prefix: str) -> list[Markup]:
+    return [html('<section id="{}-{}"><h2>{}</h2>{}</section>', prefix, i, title,
+                 join(_content(item, f"{prefix}-{i}-{j}") for j, item in enumerate(items, start=1)))
+            for i, (title, items) in enumerate(sections, start=1)]
+
+
 def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | None = None) -> str:
-    """The whole report as one HTML document; ``figures`` (from :func:`report_figures`) avoids
-    building the charts twice when the caller also exports them."""
-    s, v, a = data.scenario, data.valuation, data.analysis
-    figs = dict(figures if figures is not None else report_figures(data))
-    names = [s.parties[p].name for p in s.party_ids]
-    sections = []
-    for i, (title, content) in enumerate(data.lead_sections, start=1):
-        items = content if isinstance(content, (list, tuple)) else [content]
-        body = join(_content(item, f"lead-{i}-{j}") for j, item in enumerate(items, start=1))
-        sections.append(html('<section id="lead-{}"><h2>{}</h2>{}</section>', i, title, body))
-    sections.append(_summary(data))
+    """The whole report as one HTML document, in the report's language; ``figures`` (from
+    :func:`report_figures`) avoids building the charts twice when the caller also exports them."""
+    data = resolve_data(data)
+    with report_language(data.lang):
+        return _document(data, dict(figures if figures is not None else report_figures(data)))
+
+
+def _document(data: ReportData, figs: dict[str, Any]) -> str:
+    s = data.scenario
+    context = report_context(data)
+    sections = _sections(data.lead_sections, "lead")
+    sections.append(core.summary_section(data, context))
     belief_charts = join(figure_html(fig, name) for name, fig in figs.items() if name.startswith("beliefs-"))
-    sections.append(_section(
-        "beliefs", "Where the parties' beliefs differ",
-        html("Each chart shows both sides' cumulative distribution of an input they disagree about: the height of "
-             "a curve at x is the probability that the input is at most x. Where a curve stops short of 100%, the "
-             "remainder is the chance the event does not happen within the scenario's horizon. "
-             "{} is blue, {} orange.", names[0], names[1]),
-        belief_charts + Markup("<h3>Every input the parties believe differently</h3>") + parts.beliefs_table(s)
-        + Markup("<h3>Other inputs that differ between the parties</h3>") + parts.other_differences_table(s)))
-    pkg = waterfall_package(data)
-    sections.append(_section(
-        "values", "What the contract in force and each package are worth",
-        html("Present values in {} at the market rate of each cash flow's risk (the same for both sides), under "
-             "each side's own beliefs, over {} simulated paths. A risk-averse side is valued at its certainty equivalent (CE). Error bars are ±2 Monte Carlo "
-             "standard errors (about a 95% confidence interval for the estimate); they measure simulation noise, "
-             "not the spread of outcomes (hover for the 5–95% range).", s.meta.unit, f"{v.n_paths:,}"),
-        figure_html(figs["values"], "values-chart")
-        + Markup("<h3>Each side's value under its own and the other side's beliefs (mean ± 1 SE)</h3>"
-                 "<p class=\"intro\">Where the two columns differ, the sides disagree about what the package is "
-                 "worth: that disagreement is what a deal can trade on.</p>")
-        + parts.cross_beliefs_table(v)
-        + html("<h3>Term by term: {}</h3>", s.packages[pkg].label)
-        + Markup("<p class=\"intro\">Green terms add value to that side, red ones take it away; the last bar is "
-                 "the total (risk-neutral mean, own beliefs). Hover for ±1 SE.</p>")
-        + figure_html(figs[f"waterfall-{pkg}"], "waterfall-chart")))
-    if a is not None:
-        sections.append(_frontier(data, figs["frontier"]))
-        sections.append(_section(
-            "issues", "Which issues can move inside the ZOPA",
-            "For each issue: the options that occur in at least one package of the ZOPA (green chips, darker "
-            "when a larger share of the packages with that option lies in the ZOPA) and those that never do "
-            "(grey). An issue that can move freely is a bargaining chip; a fixed one is decided by the BATNAs.",
-            parts.issues_table(a)))
-        sections.append(_section(
-            "deadline", "Bargaining against the deadline",
-            "Offers until the deadline and, if it passes, after it over a smaller surplus: the side that loses more "
-            "per round of delay concedes more.",
-            parts.deadline_block(a, s)))
-    for i, (title, content) in enumerate(data.extra_sections, start=1):
-        items = content if isinstance(content, (list, tuple)) else [content]
-        body = join(_content(item, f"extra-{i}-{j}") for j, item in enumerate(items, start=1))
-        sections.append(html('<section id="extra-{}"><h2>{}</h2>{}</section>', i, title, body))
-    sections.append(_section(
-        "sources", "Sources and assumptions",
-        "Every number of the scenario: its distribution (per party where the sides disagree), its unit and where "
-        "it comes from.", parts.sources_section(s)))
-    nav = join(html('<a href="#{}">{}</a>', sid, label) for sid, label in _nav(data))
+    sections.append(core.beliefs_section(data, belief_charts))
+    sections.append(core.values_section(data, context, waterfall_package(data),
+                                        lambda name, div: figure_html(figs[name], div)))
+    if data.analysis is not None:
+        sections.append(core.frontier_section(data, figure_html(figs["frontier"], "frontier-chart")))
+        sections += core.deal_space_sections(data)
+    sections += _sections(data.extra_sections, "extra")
+    sections.append(core.sources_part(data))
+    nav = join(html('<a href="#{}">{}</a>', sid, label)
+               for sid, label in core.nav_items(data, list(data.lead_sections), list(data.extra_sections)))
     text = s.meta.description.strip()
     description = html('<p class="lede">{}</p>', text) if text else Markup("")
     plotlyjs = _plotlyjs()
     page = html("""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — zopa report</title>
+<title>{title} — {kind}</title>
 <style>{css}</style>
 <script type="text/javascript">{plotlyjs}</script>
 </head>
 <body>
-<header><div class="wrap"><div class="kicker">zopa report · as of {as_of}</div>
+<header><div class="wrap"><div class="kicker">{kicker}</div>
 <h1>{title}</h1>{description}<nav>{nav}</nav></div></header>
 <main class="wrap">
 {sections}
@@ -261,79 +267,8 @@ def build_report_html(data: ReportData, figures: Sequence[tuple[str, Any]] | Non
 <script>{charts}</script>
 </body>
 </html>
-""", csp=content_security_policy(plotlyjs, CHART_SCRIPT), title=s.meta.title, css=Markup(CSS),
-                plotlyjs=Markup(plotlyjs), as_of=s.meta.as_of.isoformat(), description=description, nav=nav,
-                sections=join(sections), footer=_footer(data), charts=Markup(CHART_SCRIPT))
+""", lang=HTML_LANG[data.lang or "en"], csp=content_security_policy(plotlyjs, CHART_SCRIPT), title=s.meta.title,
+                kind=t("doc.kind"), kicker=t("doc.kicker", as_of=s.meta.as_of.isoformat()), css=Markup(CSS),
+                plotlyjs=Markup(plotlyjs), description=description, nav=nav, sections=join(sections),
+                footer=core.footer(data), charts=Markup(CHART_SCRIPT))
     return str(page)
-
-
-def _nav(data: ReportData) -> list[tuple[str, str]]:
-    items = [(f"lead-{i}", t) for i, (t, _) in enumerate(data.lead_sections, start=1)]
-    items += [("summary", "Summary"), ("beliefs", "Beliefs"), ("values", "Package values")]
-    if data.analysis is not None:
-        items += [("frontier", "Utility space"), ("issues", "Issues"), ("deadline", "Deadline")]
-    items += [(f"extra-{i}", t) for i, (t, _) in enumerate(data.extra_sections, start=1)]
-    return items + [("sources", "Sources"), ("reproducibility", "Reproducibility")]
-
-
-def _summary(data: ReportData) -> Markup:
-    s, v, a = data.scenario, data.valuation, data.analysis
-    lines = a.verdict() if a is not None else valuation_verdict(v)
-    verdict = join(html("<li>{}</li>", line) for line in lines)
-    body = html('<ul class="verdict">{}</ul>', verdict)
-    if a is not None:
-        body = parts.key_figures(s, a) + body + parts.settlement_block(a)
-    body += (Markup("<h3>Each named package against the contract in force</h3>"
-                    "<p class=\"intro\">Gain to each side over keeping the contract in force, under its own beliefs, "
-                    "± 1 standard error; green and red are clear of the noise (more than 2 SE), amber is not.</p>")
-             + parts.named_gains_table(v))
-    how_sure = (f"How sure are these numbers? Each ± is one Monte Carlo standard error over {v.n_paths:,} simulated "
-                f"paths{'' if data.space_valuation is None else f' ({data.space_valuation.n_paths:,} for the deal space)'}; "
-                "a figure is called clear when it exceeds two standard errors. That is simulation noise only: the "
-                "answer also rests on the assumptions listed under Sources.")
-    intro = ("The answer in plain words. A ZOPA (zone of possible agreement) is the set of packages that leave both "
-             "sides at least as well off as walking away (their BATNA, best alternative to a negotiated agreement).")
-    return _section("summary", "Executive summary", intro, body + html('<p class="note">{}</p>', how_sure))
-
-
-def _frontier(data: ReportData, fig: Any) -> Markup:
-    a = data.analysis
-    assert a is not None
-    p = a.problem
-    intro = html("Each of the {n} packages of the deal space is a point: its value to {a} (across) and to {b} (up); "
-                 "grey shading counts packages per cell. Dashed lines are each side's BATNA (with a ±2 SE band): "
-                 "packages up and to the right of both form the ZOPA (green). The black staircase is the Pareto "
-                 "frontier — no package is better for both sides. The markers are the bargaining solutions (where "
-                 "theory predicts a settlement), open circles the named packages, all with ±2 SE error bars.",
-                 n=f"{p.n_packages:,}", a=p.names[0], b=p.names[1])
-    return _section("frontier", "The utility space: ZOPA, Pareto frontier and predicted settlements", intro,
-                    figure_html(fig, "frontier-chart") + Markup("<h3>The bargaining solutions side by side</h3>"
-                    "<p class=\"intro\">Highlighted rows are the issues on which the solutions disagree.</p>")
-                    + parts.solutions_table(a))
-
-
-def _footer(data: ReportData) -> Markup:
-    m = data.meta
-    v = data.valuation
-    from zopa.scenario import scenario_hash
-
-    rows = [
-        ("zopa version", m.version),
-        ("scenario", data.scenario.meta.title),
-        ("scenario file", m.scenario_path or "—"),
-        ("scenario hash (SHA-256, canonical)", m.scenario_hash or scenario_hash(data.scenario)),
-        ("seed", m.seed if m.seed is not None else v.seed),
-        ("paths", f"{(m.paths if m.paths is not None else v.n_paths):,}"),
-    ]
-    sv = data.space_valuation
-    space_paths = m.space_paths if m.space_paths is not None else (sv.n_paths if sv is not None else None)
-    space_seed = m.space_seed if m.space_seed is not None else (sv.seed if sv is not None else None)
-    if space_paths is not None:
-        rows.append(("deal-space paths / seed", f"{space_paths:,} / {space_seed if space_seed is not None else '—'}"))
-    rows += [("run date", m.run_date or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
-             ("Python", platform.python_version()),
-             ("command", m.command or "—")]
-    cells = join(html("<tr><th>{}</th><td><code>{}</code></td></tr>", k, str(val)) for k, val in rows)
-    return html('<footer id="reproducibility"><div class="wrap"><h2>Reproducibility</h2>'
-                '<p>The same scenario, seed and paths give the same numbers.</p><table class="meta">{}</table>'
-                "</div></footer>", cells)

@@ -1,12 +1,23 @@
-"""The report's stylesheet (inlined; system fonts only, no external resources)."""
+"""The report's stylesheet (inlined; system fonts only, no external resources). The font stack names
+a CJK face ("Noto Sans CJK SC", Debian's ``fonts-noto-cjk``, and its usual equivalents) so that Chinese
+text — a cited source's title, the Chinese edition — renders as glyphs, not boxes; the Chinese edition
+puts it first."""
+
+#: The report's fonts: the system's sans-serif, then CJK faces.
+FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", '
+              '"Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif')
+#: The Chinese edition's fonts: a CJK face first (its Latin letters and digits are fine too).
+FONT_STACK_ZH = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+                 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif')
 
 CSS = """
+:root:lang(zh-Hans) body { font-family: FONT_ZH; }
 :root { --ink:#1f2937; --muted:#6b7280; --line:#e5e7eb; --bg:#f8fafc; --accent:#0f172a;
         --pos:#15803d; --neg:#b91c1c; --noise:#b45309; }
 * { box-sizing: border-box; }
 html { scroll-behavior: smooth; }
 body { margin:0; color:var(--ink); background:var(--bg); line-height:1.5;
-       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+       font: 15px/1.5 FONT; }
 .wrap { max-width: 1240px; margin: 0 auto; padding: 0 24px; }
 header { background: var(--accent); color: #f8fafc; padding: 28px 0 0; }
 header h1 { margin: 4px 0 10px; font-size: 28px; line-height: 1.2; }
@@ -67,4 +78,4 @@ footer { background: var(--accent); color:#e2e8f0; padding: 18px 0 30px; margin-
 footer h2 { font-size: 18px; } footer code { color: #f8fafc; word-break: break-all; }
 @media print { header, footer { background:#fff; color:#000; } nav { display:none; }
                section { break-inside: avoid-page; border:none; } }
-"""
+""".replace("FONT_ZH", FONT_STACK_ZH).replace("FONT", FONT_STACK)

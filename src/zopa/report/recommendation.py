@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from zopa.numbers import num, pm
+from zopa.report.context import Deferred, ReportContext
 from zopa.report.html_parts import table
+from zopa.report.i18n import t
+from zopa.report.prose import phrase, recommendation_lines, terms_text, variable_threat_lines
 from zopa.report.safe import Markup, html, join, term_text
+from zopa.units import format_amount, format_pm
 
 
 def recommendation_dict(rec: Any) -> dict[str, Any] | None:
-    """Plain data for summary.json (USD bn; gains over each side's BATNA)."""
+    """Plain data for summary.json (raw numbers in the scenario's unit; gains over each side's BATNA)."""
     if rec is None:
         return None
     a, b = rec.parties
@@ -44,14 +47,16 @@ def branches_dict(rows: Sequence[Any] | None) -> list[dict[str, Any]] | None:
              "nash_gain": None if r.nash_gain is None else [list(g) for g in r.nash_gain]} for r in rows]
 
 
-def print_recommendation(rec: Any, console: Any, no_zopa: str | None = None) -> None:
-    """The recommendation as the first thing ``zopa run`` prints."""
+def print_recommendation(rec: Any, console: Any, no_zopa: str | None = None, scenario: Any = None) -> None:
+    """The recommendation as the first thing ``zopa run`` prints (amounts in the scenario's unit when
+    the scenario is given)."""
     from rich.panel import Panel
 
     if rec is None:
         body = no_zopa or "No package leaves both sides better off than walking away: no settlement to recommend."
     else:
-        body = "\n\n".join(term_text(line) for line in rec.lines())
+        lines = rec.lines() if scenario is None else recommendation_lines(rec, ReportContext(scenario))
+        body = "\n\n".join(term_text(line) for line in lines)
     console.print(Panel(body, title="Recommendation", border_style="green", expand=True))
 
 
@@ -62,56 +67,63 @@ def print_branches(rows: Sequence[Any] | None, names: dict[str, str], console: A
     if not rows:
         return
     for question in dict.fromkeys(r.question for r in rows):
-        t = Table(title=term_text(f"Open question: {question}"), title_justify="left")
-        t.add_column("answer")
+        table_ = Table(title=term_text(f"Open question: {question}"), title_justify="left")
+        table_.add_column("answer")
         for p, n in names.items():
-            t.add_column(term_text(f"{n}: contract in force"), justify="right")
-        t.add_column("ZOPA")
-        t.add_column("Nash package (differences from the first answer)")
+            table_.add_column(term_text(f"{n}: contract in force"), justify="right")
+        table_.add_column("ZOPA")
+        table_.add_column("Nash package (differences from the first answer)")
         mine = [r for r in rows if r.question == question]
         first = mine[0].nash or {}
         for r in mine:
             diff = {k: v for k, v in (r.nash or {}).items() if first.get(k) != v} if r is not mine[0] else (r.nash or {})
-            t.add_row(term_text(r.label), *(pm(*r.status_quo[p]) for p in names),
-                      "yes" if r.zopa_exists else "no",
-                      term_text("; ".join(f"{k}: {v}" for k, v in diff.items()) or "the same"))
-        console.print(t)
+            table_.add_row(term_text(r.label), *(format_pm(*r.status_quo[p]) for p in names),
+                           "yes" if r.zopa_exists else "no",
+                           term_text("; ".join(f"{k}: {v}" for k, v in diff.items()) or "the same"))
+        console.print(table_)
 
 
 def recommendation_section(rec: Any, branches: Sequence[Any] | None, names: dict[str, str],
-                           variable_threats: Any = None) -> tuple[str, list[Any]]:
-    """The report's lead section: the recommendation, then the open questions and the threat point."""
-    parts: list[Any] = []
-    if rec is None:
-        parts.append(html("<p>{}</p>", "No package leaves both sides better off than walking away: no settlement "
-                                        "to recommend."))
-    else:
-        lines = rec.lines()
-        parts.append(html("<p class='lead'><b>{}</b></p>", lines[0]))
-        parts.append(html("<ul>{}</ul>", join(html("<li>{}</li>", line) for line in lines[1:])))
-        a, b = rec.names
-        rows = [[name, "; ".join(f"{k}: {v}" for k, v in choices.items()), num(g[0], True), num(g[1], True)]
-                for name, choices, g in rec.views]
-        parts.append(html("<h3>{}</h3>", "Supporting views"))
-        parts.append(table(["view", "package", f"{a}: gain", f"{b}: gain"], rows))
-        if rec.terms:
-            parts.append(html("<h3>{}</h3>", "What each term adds to the gains over the contract in force "
-                                              "(own beliefs, risk-neutral means)"))
-            parts.append(table(["term", a, b], [[t.label, num(t.value[0], True), num(t.value[1], True)] for t in rec.terms]))
-    if variable_threats is not None:
-        parts.append(html("<h3>{}</h3>", "Threats and the disagreement point (Nash's variable-threat game)"))
-        parts.append(html("<ul>{}</ul>", join(html("<li>{}</li>", line) for line in variable_threats.lines(names))))
-    if branches:
-        parts.append(html("<h3>{}</h3>", "Open questions: each answer analysed as its own scenario"))
-        header = ["question", "answer", *(f"{n}: contract in force" for n in names.values()), "ZOPA", "Nash package"]
-        rows = [[r.question, r.label, *(pm(*r.status_quo[p]) for p in names), "yes" if r.zopa_exists else "no",
-                 "; ".join(f"{k}: {v}" for k, v in (r.nash or {}).items())] for r in branches]
-        parts.append(table(header, rows))
-    return "Recommendation", [Markup(join(parts))]
+                           variable_threats: Any = None) -> tuple[Any, list[Any]]:
+    """The report's lead section: the recommendation, then the open questions and the threat point
+    (drawn when the report is built: :class:`~zopa.report.context.Deferred`)."""
+
+    def build(context: ReportContext) -> list[Any]:
+        parts: list[Any] = []
+        if rec is None:
+            parts.append(html("<p>{}</p>", t("rec.no_zopa")))
+        else:
+            lines = recommendation_lines(rec, context, context.analysis, context.negotiation)
+            parts.append(html("<p class='lead'><b>{}</b></p>", lines[0]))
+            parts.append(html("<ul>{}</ul>", join(html("<li>{}</li>", line) for line in lines[1:])))
+            a, b = rec.names
+            rows = [[phrase(name), terms_text(choices), format_amount(g[0], True), format_amount(g[1], True)]
+                    for name, choices, g in rec.views]
+            parts.append(html("<h3>{}</h3>", t("rec.views")))
+            parts.append(table([t("th.view"), t("th.package"), t("th.gain_of", name=a), t("th.gain_of", name=b)], rows))
+            if rec.terms:
+                parts.append(html("<h3>{}</h3>", t("rec.terms_title")))
+                parts.append(table([t("th.term"), a, b], [[x.label, format_amount(x.value[0], True),
+                                                             format_amount(x.value[1], True)] for x in rec.terms],
+                                   cls="num"))
+        if variable_threats is not None:
+            parts.append(html("<h3>{}</h3>", t("rec.vt_title")))
+            parts.append(html("<ul>{}</ul>", join(html("<li>{}</li>", line)
+                                                  for line in variable_threat_lines(variable_threats, names, context))))
+        if branches:
+            parts.append(html("<h3>{}</h3>", t("rec.branches")))
+            header = [t("th.question"), t("th.answer"), *(t("th.in_force", name=n) for n in names.values()), "ZOPA",
+                      t("th.nash_package")]
+            rows = [[r.question, r.label, *(format_pm(*r.status_quo[p]) for p in names),
+                     t("word.yes") if r.zopa_exists else t("word.no"), terms_text(r.nash or {})] for r in branches]
+            parts.append(table(header, rows))
+        return [Markup(join(parts))]
+
+    return Deferred(lambda context: t("section.recommendation")), [Deferred(build)]
 
 
 def variable_threats_dict(vt: Any, names: dict[str, str]) -> dict[str, Any] | None:
-    """Nash's variable-threat game as plain data for summary.json (USD bn)."""
+    """Nash's variable-threat game as plain data for summary.json (raw numbers in the scenario's unit)."""
     if vt is None:
         return None
     parties = list(vt.parties)

@@ -14,7 +14,8 @@ from typing import Any, Sequence
 
 from zopa.analysis import Analysis
 from zopa.report.figures import export_static_figures
-from zopa.report.html import ReportData, ReportMeta, build_report_html, report_figures
+from zopa.report.html import ReportData, ReportMeta, build_report_html, report_figures, resolve_data
+from zopa.report.i18n import check_language
 from zopa.report.manifest import manifest_dict, manifest_json
 from zopa.report.run_dir import atomic_write_text
 from zopa.report.summary import summary_dict, summary_json
@@ -62,13 +63,16 @@ def write_run(
     threats: Any = None,
     lead_sections: Sequence[tuple[str, Any]] = (),
     extra_summary: dict[str, Any] | None = None,
+    lang: str | None = None,
 ) -> RunOutputs:
     """Write every output of a run into ``out_dir`` (created if missing; see
     :func:`zopa.report.run_dir.new_run_dir` to create it safely) and return their paths.
 
     ``timings`` (seconds per stage measured by the caller, e.g. ``{"valuation": 1.2}``) are recorded
     in the manifest with this function's own stages; the valuations' own durations are added when the
-    caller did not time them. ``static_figures=False`` skips the SVG export.
+    caller did not time them. ``static_figures=False`` skips the SVG export. ``lang`` is the language
+    of the report and its figures (``"en"``, ``"zh"``; None: the current one, see
+    :func:`zopa.report.i18n.report_language`); summary.json and the tables do not depend on it.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -104,7 +108,8 @@ def write_run(
                       space_paths=None if space_valuation is None else int(space_valuation.n_paths),
                       space_seed=None if space_valuation is None else int(space_valuation.seed))
     data = ReportData(scenario, valuation, analysis, space_valuation, tuple(extra_sections), meta, waterfall_package,
-                      tuple(lead_sections))
+                      tuple(lead_sections), lang=check_language(lang) if lang else None, negotiation=negotiation)
+    data = timed("sections", lambda: resolve_data(data))
     figures = timed("figures_build", lambda: report_figures(data))
     report_path = timed("report", lambda: atomic_write_text(out_dir / "report.html",
                                                             build_report_html(data, figures)))

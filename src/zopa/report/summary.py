@@ -2,8 +2,9 @@
 
 The structure is described by the JSON Schema shipped with the package
 (``zopa/report/schema/summary.schema.json``, draft 2020-12); :func:`validate_summary` checks a
-document against it. Numbers are USD bn of present value; ``se`` is one Monte Carlo standard error;
-non-finite numbers are written as ``null``.
+document against it. Numbers are raw present values in the scenario's unit (``scenario.unit``, e.g.
+``"USD billions"``: see :mod:`zopa.units`); ``se`` is one Monte Carlo standard error; non-finite
+numbers are written as ``null``.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def summary_dict(
         deal_space["paths"] = None if space_valuation is None else int(space_valuation.n_paths)
         deal_space["seed"] = None if space_valuation is None else int(space_valuation.seed)
         deal_space["label"] = s.deal_space.label if s.deal_space is not None else None
+        deal_space["unit"] = s.meta.unit  # the deal problem's own unit text is generic
     document = {
         "$schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,

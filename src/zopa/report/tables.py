@@ -7,7 +7,8 @@
   issue id), each party's utility and gain over its BATNA ± SE, and whether it lies in the ZOPA
   (``in_zopa``), robustly so (``robust``) and on the Pareto frontier (``on_frontier``).
 
-Money is USD bn of present value; ``se`` is one Monte Carlo standard error.
+Money is raw present value in the scenario's unit (``meta.unit``, e.g. USD billions); ``se`` is one
+Monte Carlo standard error.
 
 CSV files are opened in spreadsheets, so text cells (and column names) that a spreadsheet would read
 as a formula — starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return — get a leading ``'``

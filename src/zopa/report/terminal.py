@@ -1,4 +1,5 @@
-"""Rich tables for the terminal.
+"""Rich tables for the terminal (amounts in the scenario's unit, each estimate ± one standard error
+shown to the digits its standard error supports: :mod:`zopa.units`).
 
 Rich reads ``[...]`` in strings as markup, and terminals obey escape sequences: every piece of
 scenario text goes in through :func:`~zopa.report.safe.term_text` (control characters dropped,
@@ -12,8 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from zopa.report.safe import term_text as tt
+from zopa.units import format_amount as num
+from zopa.units import format_pm as pm
+from zopa.units import parse_unit
 from zopa.value import Estimate, Valuation
-from zopa.numbers import num, pm
 
 if TYPE_CHECKING:
     from zopa.analysis import Analysis
@@ -28,10 +31,11 @@ def fmt(e: Estimate, use_ce: bool = True) -> str:
 
 def valuation_table(v: Valuation) -> Table:
     """Packages × parties: value under the party's own beliefs and the gain over the status quo, each
-    ± one Monte Carlo standard error (USD bn of present value). A gain within 2 SE is marked noise."""
+    ± one Monte Carlo standard error (present value in the scenario's unit). A gain within 2 SE is
+    marked noise."""
     s = v.scenario
     sq = s.meta.status_quo
-    table = Table(title=f"Value of each package to each side (USD bn, present value ± 1 SE; own beliefs; "
+    table = Table(title=f"Value of each package to each side ({tt(s.meta.unit)}, present value ± 1 SE; own beliefs; "
                         f"{v.n_paths:,} paths, seed {v.seed})")
     table.add_column("package", style="bold", max_width=44)
     for p in v.parties:
@@ -60,7 +64,7 @@ def beliefs_table(v: Valuation) -> Table:
     two columns differ, the parties disagree about what the package is worth (risk-neutral means)."""
     s = v.scenario
     table = Table(title="Where beliefs disagree: each side's value under its own vs the other side's beliefs "
-                        "(USD bn, risk-neutral mean ± 1 SE)")
+                        f"({tt(s.meta.unit)}, risk-neutral mean ± 1 SE)")
     table.add_column("package", style="bold", max_width=44)
     for p in v.parties:
         other = tt(s.parties[s.other(p)].name)
@@ -77,7 +81,8 @@ def beliefs_table(v: Valuation) -> Table:
 def breakdown_table(v: Valuation, package: str) -> Table:
     """Which term moves how much value to whom, in one package (own beliefs, mean ± SE)."""
     s = v.scenario
-    table = Table(title=f"{tt(s.packages[package].label)}: value by term (USD bn, risk-neutral mean ± 1 SE, own beliefs)")
+    table = Table(title=f"{tt(s.packages[package].label)}: value by term ({tt(s.meta.unit)}, risk-neutral mean ± 1 SE, "
+                        "own beliefs)")
     table.add_column("term")
     for p in v.parties:
         table.add_column(tt(s.parties[p].name), justify="right")
@@ -99,12 +104,18 @@ def print_valuation(v: Valuation, console: Console, breakdown: bool = True) -> N
 # --- deal-space analysis ------------------------------------------------------------------------------
 
 
-def zopa_table(a: "Analysis") -> Table:
-    """BATNAs and the ZOPA: whether it exists, how many packages (robustly), how wide, within noise."""
+def _unit(a: "Analysis", unit: str | None) -> str:
+    """The unit to print: the scenario's (``unit``) or the deal problem's own."""
+    return unit if unit is not None else a.problem.unit
+
+
+def zopa_table(a: "Analysis", unit: str | None = None) -> Table:
+    """BATNAs and the ZOPA: whether it exists, how many packages (robustly), how wide, within noise
+    (amounts in ``unit``, the scenario's, when given)."""
     from zopa.analysis import NOISE_Z
 
     p, z = a.problem, a.zopa
-    table = Table(title=f"Zone of possible agreement over {p.n_packages:,} packages ({tt(p.unit)}, ± 1 SE)")
+    table = Table(title=f"Zone of possible agreement over {p.n_packages:,} packages ({tt(_unit(a, unit))}, ± 1 SE)")
     table.add_column("", style="bold")
     table.add_column("value", justify="right")
     for name, d, se, label in zip(p.names, p.batna, p.batna_se, p.batna_label):
@@ -114,7 +125,7 @@ def zopa_table(a: "Analysis") -> Table:
         table.add_row(f"  by more than {NOISE_Z:g} SE", f"{a.robust_count:,}")
         table.add_row(f"  width for {tt(p.names[0])}", f"{num(z.width_1)}")
         table.add_row(f"  width for {tt(p.names[1])}", f"{num(z.width_2)}")
-        table.add_row("  area", f"{z.area:,.0f} ({p.unit})²")
+        table.add_row("  area", f"{num(z.area)} ({tt(_unit(a, unit))})²")
     else:
         table.add_row("ZOPA", f"[red]no[/]: the closest package misses by {num(z.shortfall)}")
         if a.gap is not None and a.gap.issue is not None:
@@ -126,7 +137,7 @@ def zopa_table(a: "Analysis") -> Table:
     return table
 
 
-def solutions_table(a: "Analysis") -> Table:
+def solutions_table(a: "Analysis", unit: str | None = None) -> Table:
     """Solution | choices | each side's value ± SE | gain ± SE | within-noise note. The choices column
     lists the issues on which the solutions differ; those they agree on are in the caption."""
     p = a.problem
@@ -135,7 +146,8 @@ def solutions_table(a: "Analysis") -> Table:
     shared = {i: points[0].choices[i] for i in issues if len({pt.choices.get(i) for pt in points}) == 1}
     caption = ("All solutions agree on: " + "; ".join(f"{tt(k)}: {tt(v)}" for k, v in shared.items())) if shared and \
         len(points) > 1 else None
-    table = Table(title=f"Bargaining solutions ({p.unit}, ± 1 SE; gains over each side's BATNA)", caption=caption)
+    table = Table(title=f"Bargaining solutions ({tt(_unit(a, unit))}, ± 1 SE; gains over each side's BATNA)",
+                  caption=caption)
     table.add_column("solution", style="bold")
     table.add_column("choices" if len(points) <= 1 else "where the solutions differ", max_width=60)
     for name in p.names:
@@ -183,10 +195,10 @@ def deadline_line(a: "Analysis") -> str | None:
             f"Rubinstein {d.infinite_share:.1%}); Nash weight of {tt(p.names[0])} {d.nash_weight:.3f}.")
 
 
-def analysis_tables(a: "Analysis") -> list[Table]:
+def analysis_tables(a: "Analysis", unit: str | None = None) -> list[Table]:
     """The ZOPA summary, the bargaining solutions, the issue ranges and the deadline-bargaining line
     (as a one-row table), for printing in order."""
-    tables = [zopa_table(a), solutions_table(a)]
+    tables = [zopa_table(a, unit), solutions_table(a, unit)]
     if a.issue_ranges:
         tables.append(issue_ranges_table(a))
     line = deadline_line(a)
@@ -198,9 +210,17 @@ def analysis_tables(a: "Analysis") -> list[Table]:
     return tables
 
 
-def print_analysis(a: "Analysis", console: Console) -> None:
-    """The verdict in plain words, then :func:`analysis_tables`."""
-    for line in a.verdict():
+def print_analysis(a: "Analysis", console: Console, unit: str | None = None) -> None:
+    """The verdict in plain words, then :func:`analysis_tables` (amounts in ``unit``, the scenario's
+    unit such as ``"USD millions"``, when given; the deal problem's own otherwise)."""
+    if unit is not None:
+        from zopa.report.prose import verdict_lines
+
+        lines = verdict_lines(a, parse_unit(unit))
+    else:
+        lines = a.verdict()
+    for line in lines:
         console.print(f"• {tt(line)}")
-    for table in analysis_tables(a):
+    for table in analysis_tables(a, parse_unit(unit).short if unit is not None else None):
         console.print(table)
+

@@ -9,7 +9,7 @@ from zopa.value import Estimate, Valuation
 
 
 def estimate_dict(e: Estimate) -> dict[str, float | None]:
-    """An estimate as a JSON-ready dict (USD bn)."""
+    """An estimate as a JSON-ready dict (raw numbers in the scenario's unit)."""
     return {k: (None if v is None else float(v)) for k, v in asdict(e).items()}
 
 
