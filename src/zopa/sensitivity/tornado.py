@@ -12,7 +12,8 @@ single call: the base point x⁰ = b and, for each i, x⁰ with coordinate i set
 For an output y the row of input i holds y(l_i), y(h_i) and the swing |y(h_i) − y(l_i)|; rows are
 sorted by swing, largest first.  With standard errors s(l_i), s(h_i) the swing's standard error is
 taken as √(s(l_i)² + s(h_i)²) (independent estimates; with common random numbers this
-overstates it, so the noise flag is conservative) and a swing below twice that is *within noise*.
+overstates it, so the noise flag is conservative) and a swing below ``z`` times that is *within noise*
+(``z`` of the engine's noise policy, :data:`zopa.noise.NOISE`: 2).
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
+from zopa.noise import NOISE
+
 BatchEvaluator = Callable[[dict[str, np.ndarray]], Mapping[str, np.ndarray]]
 """``evaluate(overrides) -> outputs``: M aligned values per input in, M values per output out."""
 
 SE_SUFFIX = ".se"
-NOISE_MULTIPLE = 2.0
+#: The noise policy's multiple (older name; the rule itself is :meth:`zopa.noise.NoisePolicy.within`).
+NOISE_MULTIPLE = NOISE.z
 
 
 class EvaluationError(ValueError):
@@ -216,7 +220,7 @@ def tornado(
         se = values[out + SE_SUFFIX] if has_se else np.full(2 * k + 1, np.nan)
         se_low, se_high = se[1::2], se[2::2]
         swing_se = np.hypot(se_low, se_high)
-        noise = swing < NOISE_MULTIPLE * swing_se
+        noise = NOISE.within(swing, swing_se)
         # descending swing, NaN last, ties in the given input order
         order = sorted(range(k), key=lambda i: (-np.nan_to_num(swing[i], nan=-np.inf), i))
         rows[out] = tuple(
