@@ -26,6 +26,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from zopa.noise import NOISE
+from zopa.results import Provenance
 
 BatchEvaluator = Callable[[dict[str, np.ndarray]], Mapping[str, np.ndarray]]
 """``evaluate(overrides) -> outputs``: M aligned values per input in, M values per output out."""
@@ -151,11 +152,15 @@ class TornadoRow:
 
 @dataclass(frozen=True)
 class TornadoResult:
-    """Rows per output, each tuple sorted by swing descending (NaN swings last)."""
+    """Rows per output, each tuple sorted by swing descending (NaN swings last).
+
+    ``provenance``: how the evaluator computed its outputs (seed, paths, settings), when it says.
+    """
 
     inputs: tuple[InputRange, ...]
     outputs: tuple[str, ...]
     rows: dict[str, tuple[TornadoRow, ...]] = field(repr=False)
+    provenance: Provenance | None = field(default=None, compare=False)
 
     def _check(self, output: str) -> None:
         if output not in self.rows:
@@ -176,11 +181,14 @@ def tornado(
     evaluate: BatchEvaluator,
     inputs: Sequence[InputRange],
     outputs: Sequence[str] | None = None,
+    provenance: Provenance | None = None,
 ) -> TornadoResult:
     """Evaluate the base point and each input at its low and high end in one batch of 2k + 1.
 
     Batch layout: index 0 is the base point; index 2i + 1 moves input i to ``low`` and 2i + 2 to
-    ``high``, every other input staying at its base.
+    ``high``, every other input staying at its base. ``provenance``: how ``evaluate`` computes its
+    outputs (its seed and paths), recorded as method ``"one-at-a-time tornado"`` with the batch size
+    and the noise multiple added.
 
     >>> def evaluate(o):
     ...     return {"y": 3 * o["a"] - o["b"], "y.se": np.ones(len(o["a"]))}
@@ -242,7 +250,9 @@ def tornado(
             )
             for i in order
         )
-    return TornadoResult(inputs=inputs, outputs=out_names, rows=rows)
+    made = None if provenance is None else provenance.derived(
+        "one-at-a-time tornado", points=2 * k + 1, noise_z=NOISE.z)
+    return TornadoResult(inputs=inputs, outputs=out_names, rows=rows, provenance=made)
 
 
 def tornado_figure(result: TornadoResult, output: str, title: str | None = None) -> go.Figure:
