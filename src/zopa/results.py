@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -212,7 +211,8 @@ class Provenance:
     """How a result was computed: ``method``, its ``parameters``, the root ``seed`` of its random
     streams and the number of Monte Carlo ``paths`` behind its figures (0: none drawn).
 
-    ``parameters`` is copied into a read-only mapping.
+    ``parameters`` is copied on construction (typed read-only; kept a plain dict so that results
+    pickle, deep-copy and convert with :func:`dataclasses.asdict`).
 
     >>> p = Provenance("monte-carlo valuation", {"chunk_size": 16384}, seed=7, paths=2000)
     >>> p.describe()
@@ -234,7 +234,7 @@ class Provenance:
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
                 raise ValueError(f"{name} must be an integer >= 0, got {v!r}")
             object.__setattr__(self, name, int(v))
-        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        object.__setattr__(self, "parameters", dict(self.parameters))
 
     def derived(self, method: str, **parameters: Any) -> Provenance:
         """A result computed by ``method`` from this one's figures: same seed and paths, these
