@@ -12,6 +12,7 @@ from zopa.results import (
     PartyValue,
     Provenance,
     measure_of,
+    package_gains,
     pairs,
     per_party,
     per_party_estimates,
@@ -210,6 +211,7 @@ def test_recommendation_carries_provenance_and_party_values() -> None:
     rec = recommend(analysis)
     assert rec is not None and rec.provenance is None
     assert rec.gain == values(rec.gain_values) and rec.gain_se == ses(rec.gain_values) == (0.1, 0.1)
+    assert rec.gain_values == package_gains(analysis.problem, rec.package)
     side = rec.sides[0]
     assert side.target_gain == side.target.pair and side.opening_gain == side.opening_value.value
     made = recommend(analysis, provenance=Provenance("deal-space analysis", {}, 5, 900))

@@ -38,7 +38,7 @@ import numpy as np
 
 from zopa.noise import NOISE
 from zopa.numbers import num, pm
-from zopa.results import PartyValue, PerParty, Provenance, measure_of
+from zopa.results import PartyValue, PerParty, Provenance, package_gains
 
 
 @dataclass(frozen=True)
@@ -184,16 +184,9 @@ def _gains(problem: Any, k: int, batna: tuple[float, ...]) -> tuple[float, float
     return (float(problem.utility[0, k] - batna[0]), float(problem.utility[1, k] - batna[1]))
 
 
-def _measures(problem: Any) -> tuple[Any, Any]:
-    """Which definition each side's utility is (CE for a CARA party, else the mean)."""
-    ra = getattr(problem, "risk_aversion", (None, None))
-    return (measure_of(ra[0]), measure_of(ra[1]))
-
-
 def _gain_value(problem: Any, k: int, batna: tuple[float, ...], side: int) -> PartyValue:
     """Side ``side``'s gain over ``batna`` at package ``k``, with its paired SE (0 without one)."""
-    se = float(problem.gain_se[side, k]) if problem.gain_se is not None else 0.0
-    return PartyValue(_gains(problem, k, batna)[side], se, _measures(problem)[side])
+    return package_gains(problem, k, batna)[problem.parties[side]]
 
 
 def _outside(problem: Any) -> tuple[float, float]:
@@ -297,7 +290,7 @@ def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, ne
     if package_valuation is not None and package_name is not None:
         reasons, bet = _reasons(package_valuation, package_name, p.parties)
     stability = analysis.stability.share if getattr(analysis, "stability", None) is not None else None
-    gains_k = {party: _gain_value(p, k, batna, i) for i, party in enumerate(p.parties)}
+    gains_k = package_gains(p, k, batna)
     gain_range = ((rng[0][0], rng[0][1]), (rng[1][0], rng[1][1]))
     made = None if provenance is None else provenance.derived("recommendation", basis=basis, nash_weight=weight)
     return Recommendation(

@@ -32,6 +32,7 @@ __all__ = [
     "PerParty",
     "Provenance",
     "measure_of",
+    "package_gains",
     "pairs",
     "per_party",
     "per_party_estimates",
@@ -176,6 +177,25 @@ def solution_gains(point: SolutionLike, parties: Sequence[str],
     """A bargaining solution's gain over each side's BATNA, as per-party values (an adapter for
     :class:`~zopa.analysis.SolutionPoint`, whose ``gain``/``gain_se`` are pairs in party order)."""
     return per_party(parties, point.gain, point.gain_se, [measure_of(a) for a in risk_aversion])
+
+
+def package_gains(problem: Any, k: int, batna: Sequence[float] | None = None) -> dict[str, PartyValue]:
+    """Each side's gain ``u_i[k] − d_i`` at package ``k`` of a :class:`~zopa.analysis.DealProblem`
+    (``d``: ``batna``, default the problem's BATNAs), with the paired standard error
+    ``gain_se[i, k]`` (0 when the problem has none) and each side's measure (an adapter for the
+    analysis's ``(2, K)`` arrays).
+
+    >>> from types import SimpleNamespace
+    >>> p = SimpleNamespace(parties=("a", "b"), utility=np.array([[3.0, 5.0], [4.0, 1.0]]), batna=(1.0, 1.0),
+    ...                     gain_se=np.full((2, 2), 0.1), risk_aversion=(0.02, None))
+    >>> package_gains(p, 0)
+    {'a': PartyValue(value=2.0, se=0.1, measure='CE'), 'b': PartyValue(value=3.0, se=0.1, measure='mean')}
+    """
+    d = problem.batna if batna is None else batna
+    ra = getattr(problem, "risk_aversion", (None, None))
+    se = getattr(problem, "gain_se", None)
+    return {p: PartyValue(float(problem.utility[i, k] - d[i]), 0.0 if se is None else float(se[i, k]), measure_of(ra[i]))
+            for i, p in enumerate(problem.parties)}
 
 
 def values(per: PerParty, parties: Iterable[str] | None = None) -> tuple[float, ...]:
