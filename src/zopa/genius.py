@@ -271,11 +271,12 @@ def _parse_profile(path: Path, issues: list[_Issue]) -> GeniusProfile:
     evaluations: list[tuple[Fraction, ...]] = []
     issue_weights: list[Fraction] = []
     for issue in issues:
-        element = elements.get(issue.index)
-        if element is None:
+        found = elements.get(issue.index)
+        if found is None:
             raise GeniusFormatError(
                 f"{path}: no <issue index=\"{issue.index}\"> for domain issue '{issue.name}'"
             )
+        element = found
         if element.get("name") != issue.name:
             raise GeniusFormatError(
                 f"{path}: issue index {issue.index} is named {element.get('name')!r}, domain says {issue.name!r}"

@@ -36,54 +36,110 @@ from typing import Any
 
 import numpy as np
 
+from zopa.noise import NOISE
 from zopa.numbers import num, pm
+from zopa.results import PartyValue, PerParty, Provenance, package_gains
 
 
 @dataclass(frozen=True)
 class SideAdvice:
-    """What one side should aim for, open with and walk away at (USD bn of value to it)."""
+    """What one side should aim for, open with and walk away at (USD bn of value to it).
+
+    ``target``: its gain over its BATNA at the predicted settlement, ``opening_value`` at the package
+    to open with, each with its (paired) Monte Carlo standard error.
+    """
 
     party: str
     name: str
-    target_gain: tuple[float, float]  # (gain over BATNA, SE) at the predicted settlement
+    target: PartyValue
     opening: dict[str, str]  # the package to open with
-    opening_gain: float
+    opening_value: PartyValue
     walk_away: float  # value below which it should walk away
     walk_away_label: str
+
+    @property
+    def target_gain(self) -> tuple[float, float]:
+        """``(gain over BATNA, SE)`` at the predicted settlement."""
+        return self.target.pair
+
+    @property
+    def opening_gain(self) -> float:
+        """The gain over its BATNA of the package to open with."""
+        return self.opening_value.value
 
 
 @dataclass(frozen=True)
 class TermReason:
     """One term's contribution to each side's gain over the contract in force (risk-neutral means,
-    own beliefs; a dropped term contributes minus its value in the contract in force)."""
+    own beliefs, with the paired standard error; a dropped term contributes minus its value in the
+    contract in force)."""
 
     term: str
     label: str
-    value: tuple[float, float]
+    values: PerParty
+
+    @property
+    def value(self) -> tuple[float, float]:
+        """The contributions, in party order."""
+        a, b = (v.value for v in self.values.values())
+        return (a, b)
+
+
+def _pair(per: PerParty | None, parties: tuple[str, str]) -> tuple[float, float] | None:
+    return None if per is None else (per[parties[0]].value, per[parties[1]].value)
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """The reconciled answer (values in USD bn; gains are over each side's BATNA)."""
+    """The reconciled answer (values in USD bn; gains are over each side's BATNA).
+
+    ``gain_values``: each side's gain at the predicted settlement with its paired standard error;
+    ``bet_values``: the part of it that exists only under the side's own beliefs (gain under own
+    beliefs − under the other side's); ``premium_values``: the value of restructuring itself.
+    ``gain``/``gain_se``/``bet``/``restructuring_premium`` are the same figures as pairs in party
+    order. ``provenance``: seed and paths of the valuation behind the figures, when known.
+    """
 
     parties: tuple[str, str]
     names: tuple[str, str]
     basis: str
     package: int
     choices: dict[str, str]
-    gain: tuple[float, float]
-    gain_se: tuple[float, float]
+    gain_values: PerParty
     gain_range: tuple[tuple[float, float], tuple[float, float]]  # per side (low, high) over the views
     views: tuple[tuple[str, dict[str, str], tuple[float, float]], ...]  # (view, choices, gains)
     sides: tuple[SideAdvice, SideAdvice]
     terms: tuple[TermReason, ...] = ()
-    bet: tuple[float, float] | None = None  # gain under own beliefs − under the other side's, per side
-    restructuring_premium: tuple[float, float] | None = None  # value of restructuring itself, per side
+    bet_values: PerParty | None = None
+    premium_values: PerParty | None = None
     stability: float | None = None  # share of bootstrap resamples keeping the Nash package
     threat_shift: tuple[float, float] | None = None  # disagreement point moved by threats, per side
     negotiation: str | None = None
     notes: tuple[str, ...] = ()
     batna: tuple[float, float] | None = None
+    provenance: Provenance | None = None
+
+    @property
+    def gain(self) -> tuple[float, float]:
+        """Each side's gain over its BATNA at the predicted settlement, in party order."""
+        a, b = self.parties
+        return (self.gain_values[a].value, self.gain_values[b].value)
+
+    @property
+    def gain_se(self) -> tuple[float, float]:
+        """The standard errors of :attr:`gain`."""
+        a, b = self.parties
+        return (self.gain_values[a].se, self.gain_values[b].se)
+
+    @property
+    def bet(self) -> tuple[float, float] | None:
+        """Gain under own beliefs − under the other side's, per side (party order)."""
+        return _pair(self.bet_values, self.parties)
+
+    @property
+    def restructuring_premium(self) -> tuple[float, float] | None:
+        """The value of restructuring by the deadline itself, per side (party order)."""
+        return _pair(self.premium_values, self.parties)
 
     def lines(self, unit: str = "USD bn") -> list[str]:
         """The recommendation in plain words, first thing a reader sees."""
@@ -124,8 +180,13 @@ class Recommendation:
         return out + list(self.notes)
 
 
-def _gains(problem: Any, k: int, batna: tuple[float, float]) -> tuple[float, float]:
+def _gains(problem: Any, k: int, batna: tuple[float, ...]) -> tuple[float, float]:
     return (float(problem.utility[0, k] - batna[0]), float(problem.utility[1, k] - batna[1]))
+
+
+def _gain_value(problem: Any, k: int, batna: tuple[float, ...], side: int) -> PartyValue:
+    """Side ``side``'s gain over ``batna`` at package ``k``, with its paired SE (0 without one)."""
+    return package_gains(problem, k, batna)[problem.parties[side]]
 
 
 def _outside(problem: Any) -> tuple[float, float]:
@@ -150,12 +211,10 @@ def _weighted(problem: Any, d: tuple[float, float], weight: float) -> int | None
 
 def _opening(problem: Any, side: int) -> int | None:
     """The best package for ``side`` that leaves the other side's gain clear of the noise."""
-    from zopa.bargain.noise import NOISE_Z
-
     gain = problem.utility - np.asarray(problem.batna)[:, None]
     other = 1 - side
-    floor = NOISE_Z * problem.gain_se[other] if problem.gain_se is not None else 0.0
-    ok = (gain[other] > floor) & (gain[side] >= 0)
+    se = problem.gain_se[other] if problem.gain_se is not None else np.zeros(gain.shape[1])
+    ok = NOISE.clear(gain[other], se) & (gain[side] >= 0)
     if not ok.any():
         return None
     idx = np.flatnonzero(ok)
@@ -164,12 +223,14 @@ def _opening(problem: Any, side: int) -> int | None:
 
 def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, negotiation: Any = None,
               package_valuation: Any = None, package_name: str | None = None,
-              premium: tuple[float, float] | None = None) -> Recommendation | None:
+              premium: PerParty | None = None, provenance: Provenance | None = None) -> Recommendation | None:
     """Reconcile the analysis into one recommendation (``None`` without a ZOPA).
 
     ``threat_point``: the threat-adjusted disagreement values; ``negotiation``: a
     :class:`~zopa.negotiate.scenario.ScenarioNegotiation`; ``package_valuation``: a valuation that
-    includes the predicted package as the named package ``package_name`` (for the reasons).
+    includes the predicted package as the named package ``package_name`` (for the reasons);
+    ``premium``: each side's restructuring premium; ``provenance``: how the analysis's figures were
+    computed (seed and paths), recorded with the recommendation as method ``"recommendation"``.
     """
     p = analysis.problem
     if not analysis.zopa.exists:
@@ -215,14 +276,13 @@ def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, ne
         return None
     gains = [_gains(p, kv, batna) for _, kv in views] or [_gains(p, k, batna)]
     rng = tuple((min(g[i] for g in gains), max(g[i] for g in gains)) for i in (0, 1))
-    gse = p.gain_se[:, k] if p.gain_se is not None else np.zeros(2)
     walk = tuple(float(threat_point[i]) if threat_point is not None else batna[i] for i in (0, 1))
     sides = []
     for i in (0, 1):
         o = _opening(p, i)
         o = k if o is None else o
-        sides.append(SideAdvice(p.parties[i], p.names[i], (_gains(p, k, batna)[i], float(gse[i])), p.describe(o),
-                                _gains(p, o, batna)[i], float(walk[i]),
+        sides.append(SideAdvice(p.parties[i], p.names[i], _gain_value(p, k, batna, i), p.describe(o),
+                                _gain_value(p, o, batna, i), float(walk[i]),
                                 "if talks fail and threats play out" if threat_point is not None else
                                 f"its BATNA: {p.batna_label[i]}"))
     reasons: tuple[TermReason, ...] = ()
@@ -230,10 +290,14 @@ def recommend(analysis: Any, threat_point: tuple[float, float] | None = None, ne
     if package_valuation is not None and package_name is not None:
         reasons, bet = _reasons(package_valuation, package_name, p.parties)
     stability = analysis.stability.share if getattr(analysis, "stability", None) is not None else None
+    gains_k = package_gains(p, k, batna)
+    gain_range = ((rng[0][0], rng[0][1]), (rng[1][0], rng[1][1]))
+    made = None if provenance is None else provenance.derived("recommendation", basis=basis, nash_weight=weight)
     return Recommendation(
-        p.parties, p.names, basis, int(k), p.describe(int(k)), _gains(p, k, batna), (float(gse[0]), float(gse[1])),
-        rng, tuple((name, p.describe(kv), _gains(p, kv, batna)) for name, kv in views), (sides[0], sides[1]),
+        p.parties, p.names, basis, int(k), p.describe(int(k)), gains_k,
+        gain_range, tuple((name, p.describe(kv), _gains(p, kv, batna)) for name, kv in views), (sides[0], sides[1]),
         reasons, bet, premium, stability, shift, neg_line, notes=_edge_notes(p, int(k)), batna=(batna[0], batna[1]),
+        provenance=made,
     )
 
 
@@ -251,27 +315,38 @@ def _edge_notes(problem: Any, k: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _reasons(valuation: Any, name: str, parties: tuple[str, str]) -> tuple[tuple[TermReason, ...], tuple[float, float]]:
+def _mean_se(x: np.ndarray) -> tuple[float, float]:
+    """Mean of per-path values and its standard error ``sd/√N`` (0 for one path)."""
+    return float(np.mean(x)), float(np.std(x, ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
+
+
+def _reasons(valuation: Any, name: str, parties: tuple[str, str]) -> tuple[tuple[TermReason, ...], dict[str, PartyValue]]:
     """Each term's contribution to the gain over the contract in force (risk-neutral means, own
     beliefs, paired: the term's value in the package minus its value in the status quo, zero where
-    absent), and the bet."""
+    absent), and the bet ``[V_p(pkg) − V_p(sq)]_own − [V_p(pkg) − V_p(sq)]_other`` (means, paired
+    over the common paths), each with its standard error ``sd/√N``."""
     sq = valuation.scenario.meta.status_quo
     a, b = parties
     terms = []
     new = {p: valuation.terms[(name, p, p)] for p in parties}
     old = {p: valuation.terms[(sq, p, p)] for p in parties}
     for term in dict.fromkeys([*new[a], *old[a]]):
-        delta = []
+        delta: dict[str, PartyValue] = {}
         for p in parties:
             x, y = new[p].get(term), old[p].get(term)
-            delta.append(float(np.mean((x if x is not None else 0.0) - (y if y is not None else 0.0))))
-        if abs(delta[0]) + abs(delta[1]) < 1e-9:
+            paths = np.asarray((x if x is not None else 0.0) - (y if y is not None else 0.0), dtype=float)
+            delta[p] = PartyValue(*_mean_se(np.atleast_1d(paths)), "mean")
+        if abs(delta[a].value) + abs(delta[b].value) < 1e-9:
             continue  # the same in both: not a reason
         label = valuation.term_label(name if term in new[a] else sq, term)
-        terms.append(TermReason(term, label if term in new[a] else f"{label} (dropped)", (delta[0], delta[1])))
-    bet = tuple(valuation.difference(p, name, sq).mean - valuation.difference(p, name, sq, valuation.scenario.other(p)).mean
-                for p in parties)
-    return tuple(terms), (float(bet[0]), float(bet[1]))
+        terms.append(TermReason(term, label if term in new[a] else f"{label} (dropped)", delta))
+    bet = {}
+    for p in parties:
+        other = valuation.scenario.other(p)
+        own = valuation.values[(name, p, p)] - valuation.values[(sq, p, p)]
+        theirs = valuation.values[(name, p, other)] - valuation.values[(sq, p, other)]
+        bet[p] = PartyValue(*_mean_se(np.asarray(own - theirs, dtype=float)), "mean")
+    return tuple(terms), bet
 
 
 def package_scenario(scenario: Any, space: Any, k: int, name: str = "recommended",
@@ -297,8 +372,12 @@ def package_scenario(scenario: Any, space: Any, k: int, name: str = "recommended
 def recommend_scenario(scenario: Any, analysis: Any, space_valuation: Any, n_paths: int, seed: int,
                        threat_point: tuple[float, float] | None = None, negotiation: Any = None) -> Recommendation | None:
     """:func:`recommend` with the predicted package valued directly (both beliefs, per term) and the
-    restructuring premium priced on the same paths."""
-    first = recommend(analysis, threat_point, negotiation)
+    restructuring premium priced on ``n_paths`` paths from ``seed``. Its provenance records the seed
+    and the paths of the deal space's valuation behind the predicted package (``space_valuation``;
+    ``n_paths`` without one), with ``reason_paths = n_paths``."""
+    paths = int(getattr(space_valuation, "n_paths", n_paths))
+    made = Provenance("deal-space analysis", {"reason_paths": n_paths}, seed, paths)
+    first = recommend(analysis, threat_point, negotiation, provenance=made)
     if first is None:
         return None
     if space_valuation is None:
@@ -310,5 +389,5 @@ def recommend_scenario(scenario: Any, analysis: Any, space_valuation: Any, n_pat
     v = value_scenario(variant, n_paths, seed, packages=[scenario.meta.status_quo, "recommended"])
     reasons, bet = _reasons(v, "recommended", first.parties)
     premium = restructuring_premium(scenario, n_paths, seed)
-    prem = tuple(premium[p].value for p in first.parties) if premium else None
-    return dataclasses.replace(first, terms=reasons, bet=bet, restructuring_premium=prem)
+    prem = {p: PartyValue.of(premium[p]) for p in first.parties} if premium else None
+    return dataclasses.replace(first, terms=reasons, bet_values=bet, premium_values=prem)

@@ -24,6 +24,8 @@ from scipy.special import logsumexp
 from zopa.calibration import Calibration, calibrate
 from zopa.clauses import ClauseDecision, controlled_in, decide_all
 from zopa.discounting import Discounter, discounter
+from zopa.noise import NOISE, NoisePolicy
+from zopa.results import PartyValue, Provenance, measure_of
 from zopa.scenario.schema import Scenario
 from zopa.terms import Flows, TermBase
 from zopa.world import RandomStreams, SimulatedWorld
@@ -60,9 +62,20 @@ class Estimate:
     def value_se(self) -> float:
         return self.ce_se if self.ce_se is not None else self.se
 
-    def significant(self, z: float = 2.0) -> bool:
-        """Whether the mean differs from zero by more than ``z`` standard errors."""
-        return abs(self.mean) > z * self.se
+    def significant(self, z: float | None = None) -> bool:
+        """Whether the mean differs from zero by more than ``z`` standard errors (default: the
+        engine's noise policy, :data:`zopa.noise.NOISE`).
+
+        >>> Estimate(1.0, 0.4, 0, 1, 2).significant(), Estimate(-1.0, 0.6, -2, -1, 0).significant()
+        (True, False)
+        """
+        policy = NOISE if z is None else NoisePolicy(z)
+        return policy.sign(self.mean, self.se) != 0
+
+    @property
+    def party_value(self) -> PartyValue:
+        """The decision value as a :class:`~zopa.results.PartyValue` (CE when risk averse, else mean)."""
+        return PartyValue.of(self)
 
 
 def estimate(samples: np.ndarray, risk_aversion: float | None = None) -> Estimate:
@@ -121,10 +134,31 @@ class Valuation:
     term_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # package → term → label
     calibration: Calibration | None = None
     clauses: dict[tuple[str, str], dict[str, "ClauseRates"]] = field(default_factory=dict)  # (package, beliefs) →
+    chunk_size: int = DEFAULT_CHUNK
+    pinned: tuple[str, ...] = ()  # TOML paths of inputs held at given quantiles
+    mapped_noise: bool = False  # whether paths were mapped onto each other's random noise
 
     @property
     def parties(self) -> list[str]:
         return self.scenario.party_ids
+
+    @property
+    def provenance(self) -> Provenance:
+        """How these values were computed: Monte Carlo valuation with this seed and number of paths;
+        parameters ``chunk_size`` (paths per chunk; never changes results), ``discounting``
+        (``market`` or ``party``, :mod:`zopa.discounting`), ``calibration_scale`` (the exit-value
+        scale, 1 without a calibration), and ``pinned``/``mapped_noise`` when inputs were pinned at
+        quantiles or paths shared noise."""
+        params: dict[str, Any] = {
+            "chunk_size": self.chunk_size,
+            "discounting": getattr(getattr(self.scenario, "discounting", None), "method", "party"),
+            "calibration_scale": 1.0 if self.calibration is None else float(self.calibration.scale),
+        }
+        if self.pinned:
+            params["pinned"] = self.pinned
+        if self.mapped_noise:
+            params["mapped_noise"] = True
+        return Provenance("monte-carlo valuation", params, self.seed, self.n_paths)
 
     def term_label(self, package: str, term: str) -> str:
         """The label a package gives one of its terms (as written in the scenario)."""
@@ -137,6 +171,19 @@ class Valuation:
     def estimate(self, package: str, party: str, beliefs: str | None = None) -> Estimate:
         """Value of ``package`` to ``party`` under ``beliefs`` (default: the party's own)."""
         return estimate(self.values[(package, party, beliefs or party)], self.risk_aversion(party))
+
+    def party_value(self, package: str, party: str, beliefs: str | None = None) -> PartyValue:
+        """The number ``party`` decides on for ``package`` (its certainty equivalent when risk
+        averse, else the mean; USD bn) with its Monte Carlo standard error: :meth:`estimate` as a
+        :class:`~zopa.results.PartyValue`."""
+        x = np.asarray(self.values[(package, party, beliefs or party)], dtype=float)
+        a = self.risk_aversion(party)
+        n = x.size
+        if a:
+            se = float(_ce_weights(x, a).std(ddof=1) / np.sqrt(n) / a) if n > 1 else float("nan")
+            return PartyValue(certainty_equivalent(x, a), se, measure_of(a))
+        se = float(x.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+        return PartyValue(float(x.mean()), se, "mean")
 
     def term_estimates(self, package: str, party: str, beliefs: str | None = None) -> dict[str, Estimate]:
         """Per-term breakdown (risk-neutral means ± SE)."""
@@ -282,7 +329,8 @@ def value_scenario(
         for trigger in per:
             labels[pkg][f"clause.{trigger}"] = f"Declaration and litigation costs ({trigger})"
     return Valuation(scenario, seed, n_paths, tuple(packages), values, terms,
-                     _time.perf_counter() - started, labels, cal, clause_rates)
+                     _time.perf_counter() - started, labels, cal, clause_rates, chunk_size=chunk_size,
+                     pinned=tuple(sorted(quantiles or {})), mapped_noise=noise_paths is not None)
 
 
 @dataclass(frozen=True)

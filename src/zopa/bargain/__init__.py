@@ -15,7 +15,7 @@ disagreement point ``(d1, d2)`` (each side's BATNA value).
 
 from zopa.bargain.deadline import deadline_share, random_proposer_share
 from zopa.bargain.frontier import pareto_frontier, pareto_mask
-from zopa.bargain.noise import NOISE_Z, clear_of_noise, noise_sign
+from zopa.bargain.noise import NOISE, NOISE_Z, NoisePolicy, clear_of_noise, noise_sign
 from zopa.bargain.region import ZopaSummary, rational_frontier, summarize_zopa, zopa_mask
 from zopa.bargain.rubinstein import (
     discount_factor,
@@ -35,7 +35,9 @@ from zopa.bargain.stability import NashStability, nash_stability
 from zopa.bargain.utility import cara_certainty_equivalent, cara_inverse, cara_nash_share, cara_utility
 
 __all__ = [
+    "NOISE",
     "NOISE_Z",
+    "NoisePolicy",
     "NashStability",
     "ZopaSummary",
     "cara_certainty_equivalent",

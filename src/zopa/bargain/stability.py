@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from zopa.bargain.noise import NOISE_Z, clear_of_noise
+from zopa.noise import NOISE_Z, clear_of_noise
 from zopa.bargain.region import rational_frontier
 from zopa.bargain.solutions import nash_solution
 from zopa.bargain.utility import cara_utility
@@ -120,7 +120,9 @@ def _resampled_values(paths: NDArray[np.float64], a: float | None, counts: NDArr
     n = paths.shape[0]
     if not a:
         return counts @ paths / n
-    low, weights = prepared  # type: ignore[misc]
+    if prepared is None:
+        raise ValueError("a risk-averse party's resampled values need its prepared (low, weights)")
+    low, weights = prepared
     with np.errstate(divide="ignore"):
         return low - np.log(counts @ weights / n) / a
 
@@ -144,7 +146,8 @@ def bootstrap_nash_argmax(paths1: NDArray[np.float64], paths2: NDArray[np.float6
     n = paths1.shape[0]
     rng = np.random.default_rng(seed)
     a1, a2 = risk_aversion
-    values = []
+    values: list[tuple[NDArray[np.float64], float | None,
+                       tuple[NDArray[np.float64], NDArray[np.float64]] | None]] = []
     for paths, batna, a in ((paths1, batna1, a1), (paths2, batna2, a2)):
         full = np.column_stack([paths, batna]).astype(np.float64)
         if a:
@@ -156,8 +159,8 @@ def bootstrap_nash_argmax(paths1: NDArray[np.float64], paths2: NDArray[np.float6
     for lo in range(0, n_boot, batch):
         b = min(batch, n_boot - lo)
         idx = rng.integers(0, n, size=(b, n))
-        counts = np.bincount((idx + n * np.arange(b)[:, None]).ravel(), minlength=b * n).reshape(b, n)
-        counts = counts.astype(np.float64)
+        flat = np.bincount((idx + n * np.arange(b)[:, None]).ravel(), minlength=b * n)
+        counts = flat.reshape(b, n).astype(np.float64)
         est = [_resampled_values(full, a, counts, prep) for full, a, prep in values]
         g1 = est[0][:, :-1] - est[0][:, -1:]
         g2 = est[1][:, :-1] - est[1][:, -1:]

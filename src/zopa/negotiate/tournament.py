@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from zopa.numbers import decimals
+from zopa.results import Measure, PartyValue, Provenance
 
 from zopa.negotiate.protocol import NegotiationInputError, Side, negotiate, ranking_of
 from zopa.negotiate.strategies import Strategy
@@ -57,13 +58,26 @@ class TournamentTable:
 
     ``batna``: each side's BATNA (the value on breakdown); ``samples[key][i, j, r]``, for ``key`` in
     ``agreement`` (1 or 0), ``value_a`` and ``value_b``: the result of side a's strategy ``i``
-    against side b's ``j`` in repetition ``r`` (shape ``(n, n, seeds)``).
+    against side b's ``j`` in repetition ``r`` (shape ``(n, n, seeds)``).  ``sides``: who plays
+    side a and side b (party ids; ``("a", "b")`` on a bare deal space) and ``measures`` which
+    definition their utilities are, for :meth:`row_values`; ``provenance``: the root seed, the
+    repetitions and the settings (paths: those behind the utilities, 0 when not given).
     """
 
     names: tuple[str, ...]
     rows: tuple[TournamentRow, ...]
     batna: tuple[float, float] = (0.0, 0.0)
     samples: Mapping[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    sides: tuple[str, str] = ("a", "b")
+    measures: tuple[Measure, Measure] = ("mean", "mean")
+    provenance: Provenance | None = field(default=None, compare=False)
+
+    def row_values(self, row: TournamentRow) -> dict[str, PartyValue]:
+        """A pairing's mean value to each side (net of delay costs; BATNA on breakdown), with its
+        standard error across the seeds, keyed by :attr:`sides`."""
+        a, b = self.sides
+        return {a: PartyValue(row.mean_value_a, row.mean_value_a_se, self.measures[0]),
+                b: PartyValue(row.mean_value_b, row.mean_value_b_se, self.measures[1])}
 
     def to_rows(self) -> list[dict[str, str | int | float]]:
         """One plain dict per pairing, for printing or a data frame."""
@@ -112,7 +126,9 @@ def tournament(
     """Play every ordered pair of ``strategies`` against each other ``seeds`` times.
 
     Arguments are as for :func:`zopa.negotiate.negotiate`; ``seed`` is the root of the
-    ``SeedSequence`` whose ``seeds`` children drive the repetitions (same seed, same table).
+    ``SeedSequence`` whose ``seeds`` children drive the repetitions (same seed, same table; with
+    ``seed=None`` fresh entropy is drawn and recorded in the table's provenance, so that the table
+    can be reproduced).
 
     >>> x = np.linspace(0.0, 1.0, 11)
     >>> from zopa.negotiate.strategies import strategy_from_name
@@ -128,6 +144,7 @@ def tournament(
     ua = np.ascontiguousarray(u_a, dtype=float)
     ub = np.ascontiguousarray(u_b, dtype=float)
     root = np.random.SeedSequence(seed)
+    root_seed = int(root.entropy) if isinstance(root.entropy, int) else int(seed or 0)
     repetitions = root.spawn(seeds)
     distinct_runs = seeds if tie_tolerance > 0 else 1
     ranking = (ranking_of(ua), ranking_of(ub))
@@ -164,7 +181,12 @@ def tournament(
             )
     n = len(strategies)
     stacked = {key: np.stack(v).reshape(n, n, seeds) for key, v in samples.items()}
-    return TournamentTable(tuple(strategies), tuple(rows), (float(batna_a), float(batna_b)), stacked)
+    made = Provenance("alternating-offers tournament",
+                      {"strategies": tuple(strategies), "rounds": int(rounds), "seeds": int(seeds),
+                       "tie_tolerance": float(tie_tolerance), "delay_cost": (float(delay_cost_a), float(delay_cost_b)),
+                       "first": first}, root_seed, 0)
+    return TournamentTable(tuple(strategies), tuple(rows), (float(batna_a), float(batna_b)), stacked,
+                           provenance=made)
 
 
 # --- ranking -------------------------------------------------------------------------------------
@@ -243,11 +265,16 @@ def rank_strategies(table: TournamentTable, by: str = "gain") -> tuple[StrategyR
         v = np.asarray(table.samples[key], dtype=float)
         same &= np.all(v == v[..., :1], axis=(1, 2)) & np.all(v == v[..., :1], axis=(0, 2))
     seeds = agree.shape[-1]
-    return tuple(
-        StrategyRank(rank + 1, table.names[s], *(float(stats[k][i][s]) for k in RANK_KEYS for i in (0, 1)),
-                     seeds=seeds, deterministic=bool(same[s]))
-        for rank, s in enumerate(order)
-    )
+
+    def stat(key: str, s: int) -> tuple[float, float]:
+        return float(stats[key][0][s]), float(stats[key][1][s])
+
+    out = []
+    for rank, s in enumerate(order):
+        (gain, gain_se), (ga, ga_se), (gb, gb_se), (rate_s, rate_se) = (stat(k, int(s)) for k in RANK_KEYS)
+        out.append(StrategyRank(rank + 1, table.names[s], gain, gain_se, ga, ga_se, gb, gb_se, rate_s, rate_se,
+                                seeds=seeds, deterministic=bool(same[s])))
+    return tuple(out)
 
 
 def ranking_rows(ranking: tuple[StrategyRank, ...]) -> list[dict[str, str | int | float | bool]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from zopa.results import Provenance
 from zopa.sensitivity.tornado import SE_SUFFIX, BatchEvaluator, evaluate_batch
 
 
@@ -72,13 +73,15 @@ class BeliefGapResult:
     """Outputs along the path from ``a`` (fraction 0) to ``b`` (fraction 1).
 
     ``overrides[p][j]`` and ``values[y][j]`` belong to ``fractions[j]``; ``values`` also holds
-    ``.se`` companions where the evaluator returned them.
+    ``.se`` companions where the evaluator returned them.  ``provenance``: how the evaluator
+    computed its outputs (seed, paths), when it says.
     """
 
     fractions: np.ndarray
     overrides: dict[str, np.ndarray] = field(repr=False)
     outputs: tuple[str, ...]
     values: dict[str, np.ndarray] = field(repr=False)
+    provenance: Provenance | None = field(default=None, compare=False)
 
     def to_rows(self) -> list[dict[str, float]]:
         """One flat dict per fraction: the fraction, each parameter, each output (and SE)."""
@@ -98,8 +101,10 @@ def belief_gap_curve(
     b: Mapping[str, float],
     fractions: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0),
     outputs: Sequence[str] | None = None,
+    provenance: Provenance | None = None,
 ) -> BeliefGapResult:
-    """Evaluate the outputs at each fraction of the way from ``a`` to ``b`` in one batch call.
+    """Evaluate the outputs at each fraction of the way from ``a`` to ``b`` in one batch call
+    (``provenance``: how ``evaluate`` computes its outputs, recorded as method ``"belief gap"``).
 
     >>> res = belief_gap_curve(lambda o: {"gap": o["g"] * 10}, {"g": 0.0}, {"g": 1.0}, [0, 0.5, 1])
     >>> [row["gap"] for row in res.to_rows()]
@@ -112,4 +117,6 @@ def belief_gap_curve(
         overrides=overrides,
         outputs=names,
         values=values,
+        provenance=None if provenance is None else provenance.derived(
+            "belief gap", fractions=tuple(float(t) for t in fractions)),
     )

@@ -15,11 +15,15 @@ each with ``.se`` where Monte Carlo error applies.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence, overload
 
 import numpy as np
 
+from zopa.noise import NOISE
+from zopa.results import PartyValue, Provenance, measure_of, per_party
 from zopa.scenario.references import iter_quantities
 from zopa.scenario.schema import Scenario
 from zopa.value import value_scenario
@@ -82,7 +86,9 @@ def _dump(scenario: Scenario) -> dict[str, Any]:
 
 def _locate(data: Any, path: str) -> tuple[Any, Any]:
     """The container and key of the node at a TOML path (list items named by ``id``/``name``/[i])."""
-    node, parent, key = data, None, None
+    node: Any = data
+    parent: Any = None
+    key: Any = None
     for part in path.replace("[", ".[").split("."):
         if not part:
             continue
@@ -158,8 +164,11 @@ def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     out = scenario
     for path, value in values.items():
         _quantity_at(out, path)
-        out = replace_quantity(out, path, lambda spec, party, v=value: {"dist": "fixed", "value": float(v),
-                                                                          "source": spec["source"]})
+
+        def fixed(spec: dict[str, Any], party: str, v: float = float(value)) -> dict[str, Any]:
+            return {"dist": "fixed", "value": v, "source": spec["source"]}
+
+        out = replace_quantity(out, path, fixed)
     return out
 
 
@@ -290,7 +299,10 @@ def run_tornado(scenario: Scenario, include: Sequence[str] | None = None, n_path
 
     inputs = uncertain_inputs(scenario, include)
     ranges = [InputRange(i.path, UNPINNED, LOW, HIGH, label=i.label) for i in inputs]
-    return tornado(tornado_evaluator(scenario, n_paths, seed, space_paths, progress, thin), ranges, outputs)
+    made = Provenance("monte-carlo valuation per variant",
+                      {"levels": (LOW, HIGH), "space_paths": space_paths or 0, "thin": thin}, seed, n_paths)
+    return tornado(tornado_evaluator(scenario, n_paths, seed, space_paths, progress, thin), ranges, outputs,
+                   provenance=made)
 
 
 def run_sobol(scenario: Scenario, include: Sequence[str] | None = None, n_base: int = 256, seed: int = 0,
@@ -320,7 +332,11 @@ def run_sobol(scenario: Scenario, include: Sequence[str] | None = None, n_base: 
                     out[f"gain.{pkg}.{p}"] = v.values[(pkg, p, p)] - v.values[(sq, p, p)]
         return out
 
-    return sobol_indices(evaluate, problem, n_base=n_base, seed=seed, outputs=outputs)
+    result = sobol_indices(evaluate, problem, n_base=n_base, seed=seed, outputs=outputs)
+    made = result.provenance
+    if made is not None:  # one Monte Carlo path per Saltelli row
+        made = Provenance(made.method, {**made.parameters, "common_noise_block": block}, seed, result.n_evaluations)
+    return dataclasses.replace(result, provenance=made)
 
 
 @dataclass(frozen=True)
@@ -338,15 +354,47 @@ class BeliefGapPoint:
     created: float  # the part both sides would agree exists
 
 
+@dataclass(frozen=True)
+class BeliefGapRun(Sequence[BeliefGapPoint]):
+    """The points of :func:`run_belief_gap`, in order of ``fractions`` (a sequence of
+    :class:`BeliefGapPoint`), with who moved, the parties and how the points were computed."""
+
+    points: tuple[BeliefGapPoint, ...]
+    mover: str
+    parties: tuple[str, str]
+    risk_aversion: tuple[float | None, float | None] = (None, None)
+    provenance: Provenance | None = field(default=None, compare=False)
+
+    @overload
+    def __getitem__(self, i: int) -> BeliefGapPoint: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[BeliefGapPoint, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> BeliefGapPoint | tuple[BeliefGapPoint, ...]:
+        return self.points[i]
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def __iter__(self) -> Iterator[BeliefGapPoint]:
+        return iter(self.points)
+
+    def nash_values(self, point: BeliefGapPoint) -> dict[str, PartyValue]:
+        """Each side's gain at the point's Nash package (own beliefs), with its paired SE."""
+        return per_party(self.parties, point.nash_gain, point.nash_gain_se,
+                         [measure_of(a) for a in self.risk_aversion])
+
+
 def run_belief_gap(scenario: Scenario, mover: str, fractions: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0),
                    n_paths: int = 1_000, seed: int = 0,
-                   progress: Callable[[int, int], None] | None = None) -> list[BeliefGapPoint]:
+                   progress: Callable[[int, int], None] | None = None) -> BeliefGapRun:
     """Move ``mover``'s beliefs 0 … 100% of the way to the other side's and re-analyse the deal.
 
     At the Nash package, each side's gain is valued under its own and under the other side's
     beliefs: ``bet = ½[(g_A^A − g_A^B) + (g_B^B − g_B^A)]`` is what each side expects to win on the
     disagreement itself, ``created = joint gain − bet`` the gain they would agree on. With identical
-    beliefs the bet is exactly zero."""
+    beliefs the bet is exactly zero. Every step values the deal space on ``n_paths`` paths from
+    ``seed`` (common random numbers across steps)."""
     from zopa.analysis import analyze_problem, problem_from_space
     from zopa.basis import value_space
 
@@ -371,7 +419,12 @@ def run_belief_gap(scenario: Scenario, mover: str, fractions: Sequence[float] = 
                                      nash.gain, nash.gain_se, nash.choices, joint, bet, joint - bet))
         if progress is not None:
             progress(step + 1, len(fractions))
-    return points
+    made = Provenance("belief gap (deal-space analysis per step)",
+                      {"mover": mover, "fractions": tuple(float(f) for f in fractions), "noise_z": NOISE.z},
+                      seed, n_paths)
+    ra = tuple(float(q.for_party(p).mean()) if (q := scenario.parties[p].risk_aversion) is not None else None
+               for p in (a, b))
+    return BeliefGapRun(tuple(points), mover, (a, b), (ra[0], ra[1]), made)
 
 
 def sweep_point(params: dict[str, Any], seed: int, scenario: str = "openai_microsoft_2025", n_paths: int = 2_000,

@@ -32,6 +32,7 @@ from SALib.analyze import sobol as salib_analyze
 from SALib.sample import sobol as salib_sample
 from scipy import stats
 
+from zopa.results import Provenance
 from zopa.sensitivity.tornado import BatchEvaluator, evaluate_batch
 
 # number of parameters and their meaning, per distribution
@@ -77,15 +78,7 @@ class SobolInput:
         object.__setattr__(self, "params", params)
         if len(params) != len(expected) or not all(math.isfinite(p) for p in params):
             raise SobolError(f"{self.name}: {self.dist} needs finite params {expected}, got {self.params!r}")
-        ok = {
-            "unif": lambda lo, hi: lo < hi,
-            "logunif": lambda lo, hi: 0 < lo < hi,
-            "norm": lambda _m, sd: sd > 0,
-            "lognorm": lambda _m, sd: sd > 0,
-            "truncnorm": lambda lo, hi, _m, sd: lo < hi and sd > 0,
-            "triang": lambda lo, mode, hi: lo <= mode <= hi and lo < hi,
-        }[self.dist](*params)
-        if not ok:
+        if not _valid_params(self.dist, params):
             raise SobolError(f"{self.name}: invalid {self.dist} params {dict(zip(expected, params, strict=True))}")
 
     @property
@@ -153,6 +146,21 @@ def uniform_problem(bounds: Mapping[str, tuple[float, float]]) -> SobolProblem:
     return SobolProblem(tuple(SobolInput(name, "unif", tuple(b)) for name, b in bounds.items()))
 
 
+def _valid_params(dist: str, p: tuple[float, ...]) -> bool:
+    """Whether ``p`` (already of the right length) are valid parameters of ``dist``."""
+    if dist == "unif":
+        return p[0] < p[1]
+    if dist == "logunif":
+        return 0 < p[0] < p[1]
+    if dist in ("norm", "lognorm"):
+        return p[1] > 0
+    if dist == "truncnorm":
+        return p[0] < p[1] and p[3] > 0
+    if dist == "triang":
+        return p[0] <= p[1] <= p[2] and p[0] < p[2]
+    return False
+
+
 @dataclass(frozen=True)
 class SobolIndices:
     """Indices of one output, arrays aligned with the problem's inputs.
@@ -180,6 +188,7 @@ class SobolResult:
     n_calls: int
     seed: int
     confidence_level: float
+    provenance: Provenance | None = field(default=None, compare=False)
 
     def __getitem__(self, output: str) -> SobolIndices:
         if output not in self.indices:
@@ -189,7 +198,8 @@ class SobolResult:
     def to_rows(self, output: str) -> list[dict[str, str | float]]:
         """One dict per input (input, label, S1, S1_conf, ST, ST_conf), largest ST first."""
         ix = self[output]
-        rows = [
+        order = sorted(range(len(self.problem.inputs)), key=lambda i: -float(ix.ST[i]))
+        rows: list[dict[str, str | float]] = [
             {
                 "input": x.name,
                 "label": x.display,
@@ -198,9 +208,9 @@ class SobolResult:
                 "ST": float(ix.ST[i]),
                 "ST_conf": float(ix.ST_conf[i]),
             }
-            for i, x in enumerate(self.problem.inputs)
+            for i, x in ((i, self.problem.inputs[i]) for i in order)
         ]
-        return sorted(rows, key=lambda r: -r["ST"])
+        return rows
 
 
 def _check_args(n_base: int, seed: int, confidence_level: float, num_resamples: int, max_batch: int | None) -> None:
@@ -304,6 +314,10 @@ def sobol_indices(
         n_calls=len(pieces),
         seed=seed,
         confidence_level=confidence_level,
+        provenance=Provenance("Sobol' indices (Saltelli design, SALib)",
+                              {"n_base": n_base, "second_order": calc_second_order,
+                               "confidence_level": confidence_level, "num_resamples": num_resamples,
+                               "evaluations": n_rows}, seed, 0),
     )
 
 

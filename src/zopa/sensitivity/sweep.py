@@ -383,10 +383,10 @@ def run_sweep(
 
     records = []
     for i in range(len(points)):
-        record = _read_record(_point_path(points_dir, i))
-        if record is None or record.hash != hashes[i]:
+        stored = _read_record(_point_path(points_dir, i))
+        if stored is None or stored.hash != hashes[i]:
             raise SweepError(f"point {i} has no valid result file in {points_dir}")
-        records.append(record)
+        records.append(stored)
     parquet_path, duckdb_path = _collect(out_dir, records)
     n_ok = sum(r.status == "ok" for r in records)
     return SweepResult(

@@ -164,6 +164,6 @@ def load_sweep_file(path: Path | str) -> SweepSpec:
             raise SweepError(f"'sample' needs n and a ranges table (optional method, seed); unexpected {extra}")
         ranges = _flatten(sample["ranges"])
         grid = sample_grid(ranges, sample["n"], sample.get("seed", seed), sample.get("method", "lhs"))
-        return SweepSpec(tuple(grid), seed, "sample")
+        return SweepSpec(tuple(dict[str, Scalar](point) for point in grid), seed, "sample")
     except SweepError as exc:
         raise SweepFileError(f"{path}: {exc}") from None

@@ -71,8 +71,9 @@ def _from_space(row: Mapping[str, Any], parties: Sequence[str]) -> dict[str, Any
 
 def _from_packages(row: Mapping[str, Any], parties: Sequence[str]) -> dict[str, Any]:
     packages = [k[5:-len(parties[0]) - 1] for k in row if k.startswith("gain.") and k.endswith(f".{parties[0]}")]
-    gains = {k: [_number(row, f"gain.{k}.{p}") for p in parties] for k in packages}
-    rational = [k for k, g in gains.items() if all(x is not None and x >= 0 for x in g)]
+    found = {k: [_number(row, f"gain.{k}.{p}") for p in parties] for k in packages}
+    gains = {k: [x for x in g if x is not None] for k, g in found.items() if all(x is not None for x in g)}
+    rational = [k for k, g in gains.items() if all(x >= 0 for x in g)]
     width = {p: max(gains[k][i] for k in rational) for i, p in enumerate(parties)} if rational else {}
     if not rational:
         return {"gain": {}, "zopa": False, "width": {}, "package": "none beats the status quo",

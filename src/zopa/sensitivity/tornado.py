@@ -12,7 +12,8 @@ single call: the base point x⁰ = b and, for each i, x⁰ with coordinate i set
 For an output y the row of input i holds y(l_i), y(h_i) and the swing |y(h_i) − y(l_i)|; rows are
 sorted by swing, largest first.  With standard errors s(l_i), s(h_i) the swing's standard error is
 taken as √(s(l_i)² + s(h_i)²) (independent estimates; with common random numbers this
-overstates it, so the noise flag is conservative) and a swing below twice that is *within noise*.
+overstates it, so the noise flag is conservative) and a swing below ``z`` times that is *within noise*
+(``z`` of the engine's noise policy, :data:`zopa.noise.NOISE`: 2).
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
+from zopa.noise import NOISE
+from zopa.results import Provenance
+
 BatchEvaluator = Callable[[dict[str, np.ndarray]], Mapping[str, np.ndarray]]
 """``evaluate(overrides) -> outputs``: M aligned values per input in, M values per output out."""
 
 SE_SUFFIX = ".se"
-NOISE_MULTIPLE = 2.0
+#: The noise policy's multiple (older name; the rule itself is :meth:`zopa.noise.NoisePolicy.within`).
+NOISE_MULTIPLE = NOISE.z
 
 
 class EvaluationError(ValueError):
@@ -147,11 +152,15 @@ class TornadoRow:
 
 @dataclass(frozen=True)
 class TornadoResult:
-    """Rows per output, each tuple sorted by swing descending (NaN swings last)."""
+    """Rows per output, each tuple sorted by swing descending (NaN swings last).
+
+    ``provenance``: how the evaluator computed its outputs (seed, paths, settings), when it says.
+    """
 
     inputs: tuple[InputRange, ...]
     outputs: tuple[str, ...]
     rows: dict[str, tuple[TornadoRow, ...]] = field(repr=False)
+    provenance: Provenance | None = field(default=None, compare=False)
 
     def _check(self, output: str) -> None:
         if output not in self.rows:
@@ -172,11 +181,14 @@ def tornado(
     evaluate: BatchEvaluator,
     inputs: Sequence[InputRange],
     outputs: Sequence[str] | None = None,
+    provenance: Provenance | None = None,
 ) -> TornadoResult:
     """Evaluate the base point and each input at its low and high end in one batch of 2k + 1.
 
     Batch layout: index 0 is the base point; index 2i + 1 moves input i to ``low`` and 2i + 2 to
-    ``high``, every other input staying at its base.
+    ``high``, every other input staying at its base. ``provenance``: how ``evaluate`` computes its
+    outputs (its seed and paths), recorded as method ``"one-at-a-time tornado"`` with the batch size
+    and the noise multiple added.
 
     >>> def evaluate(o):
     ...     return {"y": 3 * o["a"] - o["b"], "y.se": np.ones(len(o["a"]))}
@@ -216,7 +228,7 @@ def tornado(
         se = values[out + SE_SUFFIX] if has_se else np.full(2 * k + 1, np.nan)
         se_low, se_high = se[1::2], se[2::2]
         swing_se = np.hypot(se_low, se_high)
-        noise = swing < NOISE_MULTIPLE * swing_se
+        noise = NOISE.within(swing, swing_se)
         # descending swing, NaN last, ties in the given input order
         order = sorted(range(k), key=lambda i: (-np.nan_to_num(swing[i], nan=-np.inf), i))
         rows[out] = tuple(
@@ -238,7 +250,9 @@ def tornado(
             )
             for i in order
         )
-    return TornadoResult(inputs=inputs, outputs=out_names, rows=rows)
+    made = None if provenance is None else provenance.derived(
+        "one-at-a-time tornado", points=2 * k + 1, noise_z=NOISE.z)
+    return TornadoResult(inputs=inputs, outputs=out_names, rows=rows, provenance=made)
 
 
 def tornado_figure(result: TornadoResult, output: str, title: str | None = None) -> go.Figure:

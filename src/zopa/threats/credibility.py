@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zopa.noise import NOISE
 from zopa.threats.game import Decision, Game, Solution, walk
 
 
@@ -17,8 +18,8 @@ class ThreatCheck:
     when the threat is the equilibrium action), ``shortfall_se`` its standard error — paired over
     paths when both actions carry influence values (:attr:`NodeChoice.difference_se`), else
     ``sqrt(se_chosen**2 + se_threat**2)``; ``within_noise`` flags a verdict the Monte Carlo
-    precision does not settle (for a credible threat: its own decision margin < 2 SE; for a
-    non-credible one: ``shortfall < 2 * shortfall_se``).
+    precision does not settle (for a credible threat: its own decision margin is within noise; for a
+    non-credible one: the shortfall is, ``shortfall < z * shortfall_se`` under :data:`zopa.noise.NOISE`).
     """
 
     path: tuple[str, ...]
@@ -53,7 +54,7 @@ def credible_threats(game: Game, solution: Solution) -> tuple[ThreatCheck, ...]:
             else:
                 shortfall = choice.action_values[choice.action] - choice.action_values[name]
                 shortfall_se = choice.difference_se[name]
-                noisy = shortfall < 2.0 * shortfall_se
+                noisy = NOISE.within(shortfall, shortfall_se)
             checks.append(
                 ThreatCheck(path, node.player, name, credible, choice.action,
                             shortfall, shortfall_se, noisy, choice.reached)

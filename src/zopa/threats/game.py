@@ -32,7 +32,7 @@ that of the best other action; its standard error is the paired one,
 ``sd(psi_chosen - psi_runner_up)/sqrt(N)``, when both actions carry influence values, else
 ``sqrt(se_chosen**2 + se_runner_up**2)`` (exact for independent estimates, conservative for
 positively correlated ones such as common random numbers).  A decision is ``within_noise`` when
-``margin < 2 * margin_se``.
+``margin < z * margin_se`` under the engine's noise policy (:data:`zopa.noise.NOISE`, ``z = 2``).
 
 A threat is *credible* when its mover would carry it out if its node were reached, i.e. the
 mover picks it at that node in the subgame-perfect equilibrium (:func:`~zopa.threats.credibility.credible_threats`).
@@ -45,6 +45,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from zopa.noise import NOISE
 
 PROBABILITY_TOLERANCE = 1e-9
 
@@ -98,32 +100,37 @@ class Chance:
         object.__setattr__(self, "outcomes", outcomes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Decision:
     """``player`` picks one of ``actions`` (``(label, child)`` pairs, or a mapping).
 
     ``threats`` names the actions that are threats, for :func:`~zopa.threats.credibility.credible_threats`.
+    The constructor accepts a mapping of actions and a single threat name; both are stored
+    normalised, as a tuple of ``(label, child)`` pairs and a frozenset.
     """
 
     player: str
-    actions: tuple[tuple[str, Node], ...] | Mapping[str, Node]
-    label: str = ""
-    threats: AbstractSet[str] = frozenset()
+    actions: tuple[tuple[str, Node], ...]
+    label: str
+    threats: frozenset[str]
 
-    def __post_init__(self) -> None:
-        pairs = self.actions.items() if isinstance(self.actions, Mapping) else self.actions
-        actions = tuple((str(name), child) for name, child in pairs)
-        names = [name for name, _ in actions]
-        _check_branches(names, f"decision node of {self.player!r}", self.label)
-        given = {self.threats} if isinstance(self.threats, str) else self.threats
-        threats = frozenset(str(name) for name in given)
-        if not threats <= set(names):
+    def __init__(self, player: str, actions: Iterable[tuple[str, Node]] | Mapping[str, Node], label: str = "",
+                 threats: AbstractSet[str] | Iterable[str] | str = frozenset()) -> None:
+        pairs = actions.items() if isinstance(actions, Mapping) else actions
+        normal = tuple((str(name), child) for name, child in pairs)
+        names = [name for name, _ in normal]
+        _check_branches(names, f"decision node of {player!r}", label)
+        given = {threats} if isinstance(threats, str) else threats
+        chosen = frozenset(str(name) for name in given)
+        if not chosen <= set(names):
             raise GameTreeError(
-                f"threats {sorted(threats - set(names))} at decision node {self.label!r} "
+                f"threats {sorted(chosen - set(names))} at decision node {label!r} "
                 "are not among its actions"
             )
-        object.__setattr__(self, "actions", actions)
-        object.__setattr__(self, "threats", threats)
+        object.__setattr__(self, "player", player)
+        object.__setattr__(self, "actions", normal)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "threats", chosen)
 
 
 Node = Terminal | Chance | Decision
@@ -402,9 +409,9 @@ def _difference_se(best: int, own_se: np.ndarray, own_psi: list[np.ndarray | Non
     unpaired = np.hypot(own_se[best], own_se)
     paired = np.array([own_psi[best] is not None and psi is not None for psi in own_psi])
     out = unpaired.copy()
-    if paired.any():
-        chosen = own_psi[best]
-        others = np.stack([psi for psi, ok in zip(own_psi, paired, strict=True) if ok])
+    chosen = own_psi[best]
+    if chosen is not None and paired.any():
+        others = np.stack([psi for psi, ok in zip(own_psi, paired, strict=True) if ok and psi is not None])
         out[paired] = paired_se(chosen - others)
     out[best] = 0.0
     paired[best] = own_psi[best] is not None
@@ -442,7 +449,7 @@ def _choice(
         action_se={n: float(s) for n, s in zip(names, own_se, strict=True)},
         margin=margin,
         margin_se=margin_se,
-        within_noise=margin < 2.0 * margin_se,
+        within_noise=NOISE.within(margin, margin_se),
         reached=reached,
         difference_se={n: float(v) for n, v in zip(names, diff_se, strict=True)},
         paired=paired,

@@ -54,12 +54,13 @@ either side may threaten.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from zopa.results import Measure, PartyValue, PerParty, Provenance, measure_of, per_party_estimates
 from zopa.threats.efg import to_efg
 from zopa.threats.credibility import ThreatCheck, credible_threats
 from zopa.threats.game import Game, Solution, Terminal, backward_induction
@@ -77,10 +78,12 @@ ProblemPaths = Callable[[str, int], np.ndarray]
 class ThreatAnalysis:
     """The solved threat game of a scenario.
 
-    ``shift[p]`` is ``(d_p - V_p(status quo), paired SE)``: how far the threat-adjusted
-    disagreement point moves each side from the plain status quo.  ``left_out`` names the moves
-    of the responder, which the sequential tree does not model (see the module docstring);
-    ``bargained`` says whether carried-out threats are followed by bargaining.
+    ``shift_values[p]`` is ``d_p - V_p(status quo)`` with its paired SE: how far the threat-adjusted
+    disagreement point moves each side from the plain status quo (``shift[p]``: the same as a
+    ``(value, se)`` pair).  ``measures[p]`` says whether ``p``'s payoffs are certainty equivalents or
+    means.  ``left_out`` names the moves of the responder, which the sequential tree does not model
+    (see the module docstring); ``bargained`` says whether carried-out threats are followed by
+    bargaining; ``provenance`` the valuation's seed and paths behind the payoffs.
     """
 
     game: Game
@@ -92,16 +95,41 @@ class ThreatAnalysis:
     threatener: str
     responder: str
     labels: dict[str, str]
-    shift: dict[str, tuple[float, float]] = field(default_factory=dict)
+    shift_values: PerParty = field(default_factory=dict)
     left_out: tuple[str, ...] = ()
     bargained: bool = False
     notes: tuple[str, ...] = ()
     graph: ThreatGraph | None = None
+    measures: Mapping[str, Measure] = field(default_factory=dict)
+    provenance: Provenance | None = None
 
     @property
     def disagreement_point(self) -> dict[str, float]:
         """Each side's value if bargaining fails and threats play out (subgame-perfect)."""
         return dict(self.disagreement.value)
+
+    @property
+    def shift(self) -> dict[str, tuple[float, float]]:
+        """``party -> (d_p - V_p(status quo), paired SE)``: :attr:`shift_values` as pairs."""
+        return {p: v.pair for p, v in self.shift_values.items()}
+
+    def _values(self, solution: Solution) -> dict[str, PartyValue]:
+        return {p: PartyValue(v, solution.value_se[p], self.measures.get(p, "mean")) for p, v in solution.value.items()}
+
+    @property
+    def disagreement_values(self) -> dict[str, PartyValue]:
+        """The threat-adjusted disagreement point with its standard errors."""
+        return self._values(self.disagreement)
+
+    @property
+    def equilibrium_values(self) -> dict[str, PartyValue]:
+        """Each side's value of subgame-perfect play (the game with the deal on the table)."""
+        return self._values(self.solution)
+
+    @property
+    def outcome_values(self) -> dict[str, dict[str, PartyValue]]:
+        """``package -> party -> value`` of every outcome package (own beliefs)."""
+        return {pkg: per_party_estimates(v) for pkg, v in self.outcomes.items()}
 
     def efg(self, title: str) -> str:
         """The game in Gambit's .efg format (terminal payoffs only)."""
@@ -197,8 +225,9 @@ def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: boo
 
     def leaf(node: Outcome, package: str) -> Terminal:
         costs = node.cost
-        values = {p: valuation.estimate(package, p).value - costs.get(p, 0.0) for p in parties}
-        errors = {p: valuation.estimate(package, p).value_se for p in parties}
+        worth = {p: valuation.party_value(package, p).shifted(costs.get(p, 0.0)) for p in parties}
+        values = {p: v.value for p, v in worth.items()}
+        errors = {p: v.se for p, v in worth.items()}
         paths = {p: package_influence(valuation, package, p) for p in parties}
         name = scenario.packages[package].label
         reached = Terminal(values, errors, label=f"{node.label}: {name}" if node.label else name, influence=paths)
@@ -207,17 +236,18 @@ def build_threat_game(scenario: Any, valuation: Valuation, include_baseline: boo
     return to_game(graph, leaf, deal=include_baseline)
 
 
-def _shift(scenario: Any, valuation: Valuation, disagreement: Solution) -> dict[str, tuple[float, float]]:
+def _shift(scenario: Any, valuation: Valuation, disagreement: Solution) -> dict[str, PartyValue]:
     """``d_p - V_p(status quo)`` with its paired SE (unpaired bound without influence values)."""
     sq = scenario.meta.status_quo
     out = {}
     for p in scenario.party_ids:
-        base = valuation.estimate(sq, p)
+        base = valuation.party_value(sq, p)
         diff = disagreement.value[p] - base.value
         if disagreement.value_influence is None:
-            out[p] = (diff, disagreement.value_se[p] + base.value_se)
+            se = disagreement.value_se[p] + base.se
         else:
-            out[p] = (diff, float(paired_se(disagreement.value_influence[p] - package_influence(valuation, sq, p))))
+            se = float(paired_se(disagreement.value_influence[p] - package_influence(valuation, sq, p)))
+        out[p] = PartyValue(diff, se, base.measure)
     return out
 
 
@@ -268,8 +298,17 @@ def analyze_threats(scenario: Any, n_paths: int = 20_000, seed: int = 0, valuati
     left_out = () if getattr(scenario.threats, "tree", None) is not None else tuple(
         name for name in scenario.threats.moves if name not in sequential_moves(scenario))
     paired = solution.value_influence is not None
+    made = valuation.provenance.derived(
+        "threat game (subgame-perfect, backward induction)", tree="declared" if declared_tree(scenario) else "fixed",
+        bargained=problem is not None, threatener=threatener)
     return ThreatAnalysis(game, solution, credible_threats(game, solution), no_deal, disagreement,
                           outcomes, threatener, scenario.other(threatener), labels,
-                          shift=_shift(scenario, valuation, disagreement), left_out=left_out,
+                          shift_values=_shift(scenario, valuation, disagreement), left_out=left_out,
                           bargained=problem is not None, notes=_notes(scenario, left_out, problem, paired, graph),
-                          graph=graph)
+                          graph=graph, measures={p: measure_of(valuation.risk_aversion(p)) for p in scenario.party_ids},
+                          provenance=made)
+
+
+def declared_tree(scenario: Any) -> bool:
+    """Whether the scenario declares its own ``[threats.tree]`` (else the fixed game is compiled)."""
+    return getattr(scenario.threats, "tree", None) is not None

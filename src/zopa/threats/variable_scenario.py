@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from zopa.results import Measure, PartyValue, Provenance, measure_of, per_party
 from zopa.threats.paths import package_influence, paired_se, quantity_mean
 from zopa.threats.variable import (
     NO_THREAT,
@@ -78,7 +79,9 @@ class VariableThreatAnalysis:
     ``d_q - batna_q``.  ``point``/``point_se``/``point_shift_se`` are the same at the TU-optimal
     threats (mixed: the expectation), ``settlement``/``settlement_se`` the TU settlement,
     ``joint_package`` the package whose joint value is ``S``.  ``finite`` and ``equilibria``:
-    the game over ``problem``'s packages, when one was given.
+    the game over ``problem``'s packages, when one was given.  ``measures``: whether each side's
+    values are certainty equivalents or means; the ``*_values`` properties give the same figures
+    as per-party values.  ``provenance``: the valuation's seed and paths behind them.
     """
 
     parties: tuple[str, str]
@@ -100,6 +103,35 @@ class VariableThreatAnalysis:
     finite: FiniteThreatSolution | None = None
     equilibria: tuple[Equilibrium, ...] = ()
     notes: tuple[str, ...] = ()
+    measures: tuple[Measure, Measure] = ("mean", "mean")
+    provenance: Provenance | None = None
+
+    def _values(self, value: np.ndarray, se: np.ndarray) -> dict[str, PartyValue]:
+        return per_party(self.parties, value, se, self.measures)
+
+    @property
+    def batna_values(self) -> dict[str, PartyValue]:
+        """Each side's value of the status quo (its BATNA here), paired SE."""
+        return self._values(self.batna, self.batna_se)
+
+    @property
+    def point_values(self) -> dict[str, PartyValue]:
+        """The threat point at the TU-optimal threats."""
+        return self._values(self.point, self.point_se)
+
+    @property
+    def point_shift_values(self) -> dict[str, PartyValue]:
+        """``d_q - V_q(status quo)`` at the TU-optimal threats, paired SE."""
+        return self._values(self.point_shift, self.point_shift_se)
+
+    @property
+    def settlement_values(self) -> dict[str, PartyValue]:
+        """The TU settlement on the frontier through :attr:`joint_package`."""
+        return self._values(self.settlement, self.settlement_se)
+
+    def equilibrium_values(self, equilibrium: Equilibrium) -> dict[str, PartyValue]:
+        """An equilibrium's payoffs as per-party values."""
+        return self._values(np.asarray(equilibrium.payoff), np.asarray(equilibrium.payoff_se))
 
     @property
     def shift(self) -> np.ndarray:
@@ -200,7 +232,7 @@ def analyze_variable_threats(scenario: Any, valuation: Any, problem: Any = None,
     sq = scenario.meta.status_quo
     threats = threat_sets(scenario)
     index = {pkg: k for k, pkg in enumerate(needed)}
-    values = np.array([[valuation.estimate(pkg, q).value for pkg in needed] for q in parties])  # (2, K)
+    values = np.array([[valuation.party_value(pkg, q).value for pkg in needed] for q in parties])  # (2, K)
     psi = np.stack([np.stack([package_influence(valuation, pkg, q) for pkg in needed]) for q in parties])  # (2, K, N)
     weights, costs = zip(*(_pair_weights(scenario, index, threats, q) for q in parties), strict=True)
     w, c = np.stack(weights), np.stack(costs)  # (2, m, n, K), (2, m, n)
@@ -227,12 +259,17 @@ def analyze_variable_threats(scenario: Any, valuation: Any, problem: Any = None,
         notes.append("No moves are declared (threats.moves), so neither side has a threat in this game and its threat "
                      "point is the status quo; the declared tree's threat point is the sequential game's.")
     labels = {NO_THREAT: NO_THREAT, **{name: m.label for name, m in scenario.threats.moves.items()}}
+    source = getattr(valuation, "provenance", None)
+    made = None if source is None else source.derived("variable-threat game (Nash 1953)", weight=weight,
+                                                      packages=problem is not None)
     return VariableThreatAnalysis(
         parties=parties, threats=threats, labels=labels, batna=batna, batna_se=paired_se(sq_psi),
         threat_point=d, threat_point_se=d_se, shift_se=shift_se, tu=tu, joint_package=joint_package,
         point=tu.threat_point, point_se=paired_se(point_psi), point_shift_se=paired_se(point_psi - sq_psi),
         settlement=settlement, settlement_se=settlement_se, settlement_paired=paired,
         finite=finite, equilibria=equilibria, notes=tuple(notes),
+        measures=(measure_of(valuation.risk_aversion(parties[0])), measure_of(valuation.risk_aversion(parties[1]))),
+        provenance=made,
     )
 
 
@@ -246,9 +283,9 @@ def _frontier(valuation: Any, problem: Any, parties: tuple[str, ...]) -> tuple[f
         name = problem.labels[k] if k < len(problem.labels) else "; ".join(f"{a}: {b}" for a, b in problem.describe(k).items())
         return float(u[:, k].sum()), name, None, se, []
     packages = list(valuation.packages)
-    joint = np.array([sum(valuation.estimate(pkg, q).value for q in parties) for pkg in packages])
+    joint = np.array([sum(valuation.party_value(pkg, q).value for q in parties) for pkg in packages])
     best = packages[int(joint.argmax())]
-    psi = sum(package_influence(valuation, best, q) for q in parties)
+    psi = np.sum([package_influence(valuation, best, q) for q in parties], axis=0)
     return float(joint.max()), best, psi, float(paired_se(psi)), []
 
 
