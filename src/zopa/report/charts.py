@@ -30,10 +30,7 @@ from zopa.scenario.schema import Scenario
 from zopa.units import format_amount, format_pm
 from zopa.value import Valuation
 
-try:
-    from zopa.scenario.references import iter_quantities
-except ImportError:  # older layout
-    from zopa.scenario.load import iter_quantities  # type: ignore[no-redef]
+from zopa.scenario.references import iter_quantities
 
 #: Colours of the first and second party, used in every chart and table.
 PARTY_COLORS = ("#2563eb", "#ea580c")

@@ -89,11 +89,11 @@ def tournament_rich(table: TournamentTable, names: tuple[str, str]) -> Table:
                       "seeds (random tie-breaking), values on the deal space's utilities")
     for col in ("a", "b", "agreement", tt(names[0]), tt(names[1]), "joint", "distance to Nash"):
         out.add_column(col, justify="right" if col not in ("a", "b") else "left")
-    for row in table.to_rows():
-        out.add_row(tt(row["strategy_a"]), tt(row["strategy_b"]), f"{row['agreement_rate']:.0%}",
-                    f"{pm(row['mean_value_a'], row['mean_value_a_se'])}",
-                    f"{pm(row['mean_value_b'], row['mean_value_b_se'])}",
-                    f"{num(row['mean_joint_value'])}", f"{num(row['mean_distance_to_nash'])}")
+    for row in table.rows:
+        out.add_row(tt(row.strategy_a), tt(row.strategy_b), f"{row.agreement_rate:.0%}",
+                    f"{pm(row.mean_value_a, row.mean_value_a_se)}",
+                    f"{pm(row.mean_value_b, row.mean_value_b_se)}",
+                    f"{num(row.mean_joint_value)}", f"{num(row.mean_distance_to_nash)}")
     return out
 
 

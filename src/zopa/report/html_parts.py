@@ -162,7 +162,7 @@ def other_differences_table(scenario: Scenario) -> Markup:
 
     row(t("other.discount"), lambda p: spec_text(scenario.parties[p].discount_rate.for_party(p)))
     row(t("other.risk", unit=unit), lambda p: (
-        spec_text(scenario.parties[p].risk_aversion.for_party(p)) if scenario.parties[p].risk_aversion
+        spec_text(ra.for_party(p)) if (ra := scenario.parties[p].risk_aversion) is not None
         else t("other.neutral")))
     b = scenario.bargaining
     if b.delay_cost:
@@ -179,8 +179,8 @@ def cross_beliefs_table(v: Valuation) -> Markup:
     s = v.scenario
     headers: list[Any] = [t("th.package")]
     for p in v.parties:
-        other = s.parties[s.other(p)].name
-        headers += [th("th.own_beliefs", name=party_name(s, p)), th("th.other_beliefs", name=party_name(s, p), other=other)]
+        theirs = s.parties[s.other(p)].name
+        headers += [th("th.own_beliefs", name=party_name(s, p)), th("th.other_beliefs", name=party_name(s, p), other=theirs)]
     rows = []
     for pkg in v.packages:
         row: list[Any] = [s.packages[pkg].label]

@@ -75,7 +75,7 @@ def verdict_lines(analysis: Analysis, unit_of: Unit) -> list[str]:
         if analysis.existence_within_noise:
             lines.append(t("verdict.none_noise", n=f"{analysis.near_count:,}"))
         gap = analysis.gap
-        if gap is not None and gap.issue is not None:
+        if gap is not None and gap.issue is not None and gap.shortfall_after is not None:
             lines.append(t("verdict.gap", issue=gap.issue, option=gap.option, gap=format_amount(gap.shortfall),
                            after=format_amount(gap.shortfall_after), unit=unit))
     nash = analysis.solutions.get("nash")
@@ -108,7 +108,8 @@ def valuation_lines(v: Any, context: ReportContext) -> list[str]:
     if sq not in v.packages:
         return []
     a, b = (s.parties[p].name for p in v.parties)
-    both, within = [], []
+    both: list[str] = []
+    within: list[str] = []
     for pkg in v.packages:
         if pkg == sq:
             continue

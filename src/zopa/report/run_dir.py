@@ -73,7 +73,7 @@ def _remove_run_dir(target: Path) -> None:
     shutil.rmtree(target)
 
 
-def atomic_write(path: Path, writer: Callable[[BinaryIO], None]) -> Path:
+def atomic_write(path: Path, writer: Callable[[BinaryIO], object]) -> Path:
     """Write ``path`` atomically: ``writer`` fills a temporary file in the same directory, which is
     fsync'ed and renamed over ``path``. If ``writer`` raises, the temporary file is removed and
     ``path`` is left as it was (absent, or its previous content)."""

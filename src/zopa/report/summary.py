@@ -127,7 +127,8 @@ def valuation_verdict(v: Valuation) -> list[str]:
     if sq not in v.packages:
         return []
     names = [s.parties[p].name for p in v.parties]
-    both, within = [], []
+    both: list[str] = []
+    within: list[str] = []
     for pkg in v.packages:
         if pkg == sq:
             continue

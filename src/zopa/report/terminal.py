@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def fmt(e: Estimate, use_ce: bool = True) -> str:
     """``value ± se``; the certainty equivalent when the party is risk averse and ``use_ce``."""
-    if use_ce and e.ce is not None:
+    if use_ce and e.ce is not None and e.ce_se is not None:
         return f"{pm(e.ce, e.ce_se)} CE"
     return f"{pm(e.mean, e.se)}"
 
@@ -128,7 +128,7 @@ def zopa_table(a: "Analysis", unit: str | None = None) -> Table:
         table.add_row("  area", f"{num(z.area)} ({tt(_unit(a, unit))})²")
     else:
         table.add_row("ZOPA", f"[red]no[/]: the closest package misses by {num(z.shortfall)}")
-        if a.gap is not None and a.gap.issue is not None:
+        if a.gap is not None and a.gap.issue is not None and a.gap.shortfall_after is not None:
             table.add_row("  issue that matters most", f"{tt(a.gap.issue)}: best {tt(a.gap.option)} "
                                                          f"(at its worst option the gap is {num(a.gap.shortfall_after)})")
     if a.near_count:
