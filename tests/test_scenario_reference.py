@@ -62,3 +62,36 @@ def test_worked_example_is_in_the_document_and_runs():
     assert set(v.packages) == set(s.packages)
     analysis, _ = analyze_scenario(s, n_paths=300, seed=0)
     assert analysis.zopa.exists and analysis.zopa.width_1 > 0 and analysis.zopa.width_2 > 0
+
+
+def test_contributing_examples_run():
+    """The code in CONTRIBUTING.md works: the term kind values a scenario, the strategy negotiates."""
+    import numpy as np
+
+    from zopa.negotiate import negotiate, strategy_from_name
+    from zopa.terms import TERM_TYPES
+    from zopa.value import value_scenario
+
+    text = (DOC.parents[1] / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) == 2
+    if "volume_bonus" not in TERM_TYPES:
+        exec(compile(blocks[0], "CONTRIBUTING.md", "exec", dont_inherit=True), {"__name__": "contributing_example"})
+    s = parse_scenario(EXAMPLE + '''
+[[packages.landlord_offer.terms]]
+id = "bonus"
+kind = "volume_bonus"
+payer = "tenant"
+payee = "landlord"
+of = "space"
+bonus = { value = 0.1, source = "assumption" }
+threshold = { value = 1500, source = "assumption" }
+''', "lease.toml")
+    v = value_scenario(s, n_paths=200, seed=0)
+    assert v.term_estimates("landlord_offer", "landlord")["bonus"].mean > 0
+    namespace: dict = {"__name__": "contributing_example"}
+    exec(compile(blocks[1], "CONTRIBUTING.md", "exec", dont_inherit=True), namespace)
+    x = np.linspace(0.0, 1.0, 21)
+    result = negotiate(x, 1 - x, 0.2, 0.2, namespace["HalfwayThenHold"](), strategy_from_name("conceder"), 10)
+    if result.agreement:
+        assert x[result.package] >= 0.2 and 1 - x[result.package] >= 0.2
