@@ -321,6 +321,7 @@ def problem_from_space(space_valuation: Any) -> DealProblem:
         batna_se=(pv1.batna_se, pv2.batna_se), choices=ex.choices, issues=issues,
         risk_aversion=(pv1.risk_aversion or None, pv2.risk_aversion or None),
         inside=(pv1.inside, pv2.inside) if pv1.inside is not None and pv2.inside is not None else None,
+        unit=_unit(s),
     )
 
 
@@ -349,7 +350,15 @@ def problem_from_packages(valuation: Any) -> DealProblem:
         batna_se=(batna[p1].value_se, batna[p2].value_se),
         labels=tuple(s.packages[pkg].label for pkg in packages),
         risk_aversion=(valuation.risk_aversion(p1) or None, valuation.risk_aversion(p2) or None),
+        unit=_unit(s),
     )
+
+
+def _unit(scenario: Any) -> str:
+    """The scenario's money unit in its short form (``"USD m"``), for the verdict's sentences."""
+    from zopa.units import parse_unit
+
+    return parse_unit(scenario.meta.unit).short
 
 
 def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
