@@ -146,7 +146,7 @@ def test_full_report_in_millions(tmp_path):
     assert result.output.strip().splitlines()[-1].endswith("report.html")
     summary = json.loads((out / "summary.json").read_text())
     validate_summary(summary)
-    assert summary["scenario"]["unit"] == "USD millions" and summary["deal_space"]["unit"] == "USD m"
+    assert summary["scenario"]["unit"] == "USD millions" and summary["deal_space"]["unit"] == "USD millions"
     widths = summary["deal_space"]["zopa"]["width"]
     assert all(w > 0 for w in widths.values())
     assert any("USD m" in line and "width" in line.lower() for line in summary["verdict"]), summary["verdict"]

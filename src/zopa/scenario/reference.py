@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from zopa import beliefs, dealspace, drivers
-from zopa.scenario import schema
+from zopa.scenario import schema, threat_tree
 from zopa.terms import TERM_TYPES, TermBase, rights, transfers
 from zopa.units import SCALES
 
@@ -100,6 +100,7 @@ NOTES = {
     "Threats.baseline": "the package on the table without threats",
     "Threats.moves": "move id → [move](#threatsmovesid)",
     "Threats.responses": "[responses](#threatsresponses)",
+    "Threats.tree": "a declared game tree instead of the fixed game: [tree](#threatstree)",
     "Scenario.meta": "[meta](#meta)",
     "Scenario.time": "[time](#time)",
     "Scenario.sources": "source key → [source](#sourceskey); every number cites one",
@@ -301,8 +302,8 @@ def default_text(field: Any) -> str:
 
 def field_unit(field: Any) -> str:
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-    unit = extra.get("unit")
-    return UNIT_WORDS.get(unit, unit or "")
+    unit = str(extra.get("unit") or "")
+    return UNIT_WORDS.get(unit, unit)
 
 
 def field_description(model: type, name: str, field: Any) -> str:
@@ -595,6 +596,11 @@ def reference() -> str:
     lines += section(2, "`[threats]`", s.Threats)
     lines += section(3, "`[threats.moves.<id>]`", s.ThreatMove)
     lines += section(3, "`[threats.responses]`", s.ThreatResponses)
+    lines += section(3, "`[threats.tree]`", threat_tree.ThreatTree)
+    lines += section(4, "`[threats.tree.nodes.<id>]` with `kind = \"decision\"`", threat_tree.TreeDecision)
+    lines += section(4, "`[threats.tree.nodes.<id>]` with `kind = \"chance\"`", threat_tree.TreeChance)
+    lines += section(5, "`[threats.tree.nodes.<id>.outcomes.<name>]`", threat_tree.TreeOutcome)
+    lines += section(4, "`[threats.tree.nodes.<id>]` with `kind = \"terminal\"`", threat_tree.TreeTerminal)
     lines += section(2, "`[discounting]`", s.Discounting)
     lines += section(2, "`[calibration]`", s.ExitCalibration)
     lines += section(2, "`[branches.<id>]`", s.Branch)

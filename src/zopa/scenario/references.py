@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from zopa.beliefs import UNIT_BOUNDS, Quantity, support
 from zopa.scenario.schema import DateTrigger, FirstOfTrigger, Scenario, resolve_terms
 from zopa.terms import TermBase
-from zopa.threats.spec import tree_problems
+from zopa.scenario.threat_tree import tree_problems
 
 def check_references(s: Scenario) -> list[tuple[str, str, str | None]]:
     """Problems no single field can see: undefined parties, triggers, sources, resources, packages,

@@ -17,7 +17,7 @@ from zopa.beliefs import Quantity, quantity_field
 from zopa.dealspace import DealSpace
 from zopa.drivers import Driver
 from zopa.terms import AnyTerm
-from zopa.threats.spec import ThreatTree
+from zopa.scenario.threat_tree import ThreatTree
 from zopa.units import DEFAULT_UNIT, UnitText
 
 
@@ -363,7 +363,7 @@ class ThreatResponses(_Model):
 
 
 class Threats(_Model):
-    """The threat games. Either a declared ``tree`` (:class:`~zopa.threats.spec.ThreatTree`: decision,
+    """The threat games. Either a declared ``tree`` (:class:`~zopa.scenario.threat_tree.ThreatTree`: decision,
     chance and terminal nodes in any order, either party moving), or the fixed game: the threatener
     (the party of the first move) may accept ``baseline`` (the deal on the table without threats),
     walk away (the status quo) or announce a threat; the other side concedes or refuses; the

@@ -5,7 +5,7 @@ The scenario-level analyses live in :mod:`zopa.threats.scenario` (the sequential
 ``analyze_threats``) and :mod:`zopa.threats.variable_scenario` (``analyze_variable_threats``);
 they are not imported here, to keep this package importable without the valuation engine.  The
 variable-threat solvers (:mod:`zopa.threats.variable`, which needs SciPy's linear programming) are
-imported on first use, so that the scenario schema, which uses :mod:`zopa.threats.spec`, loads fast.
+imported on first use, so that the scenario schema, which uses :mod:`zopa.scenario.threat_tree`, loads fast.
 """
 
 from typing import Any

@@ -1,6 +1,6 @@
 """The threat game a scenario declares, with payoffs from the valuation engine.
 
-The game is the scenario's ``[threats.tree]`` when it declares one (:mod:`zopa.threats.spec`:
+The game is the scenario's ``[threats.tree]`` when it declares one (:mod:`zopa.scenario.threat_tree`:
 decision, chance and terminal nodes in any order and depth, either party moving), else the fixed
 game of ``baseline``, ``moves`` and ``responses``, which :func:`zopa.threats.tree.from_fixed`
 compiles into the same kind of graph.  For the threatener T (e.g. OpenAI) and the responder R

@@ -1,6 +1,6 @@
 """The scenario's threat game as a graph of named nodes, and its unfolding into a :class:`~zopa.threats.game.Game`.
 
-Both ways of declaring threats end here.  A ``[threats.tree]`` (:mod:`zopa.threats.spec`) is
+Both ways of declaring threats end here.  A ``[threats.tree]`` (:mod:`zopa.scenario.threat_tree`) is
 resolved by :func:`from_spec`: every probability becomes the mean of each party's belief (an
 outcome without one takes ``1 - sum`` of the others, per party) and every cost the mean of the
 paying party's belief (USD bn).  The fixed game of ``baseline``, ``moves`` and ``responses`` is
@@ -23,7 +23,7 @@ from typing import Any
 
 from zopa.threats.game import Chance, Decision, Game, GameTreeError, Node, Terminal
 from zopa.threats.paths import quantity_mean
-from zopa.threats.spec import ThreatTree, TreeChance, TreeDecision, outcome_probabilities, tree_packages
+from zopa.scenario.threat_tree import ThreatTree, TreeChance, TreeDecision, outcome_probabilities, tree_packages
 
 
 @dataclass(frozen=True)

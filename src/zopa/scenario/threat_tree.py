@@ -50,7 +50,7 @@ class TreeDecision(_Model):
     are threats."""
 
     kind: Literal["decision"]
-    player: str
+    player: str = Field(description="party id of the player who chooses here")
     label: str = ""
     actions: dict[str, str] = Field(default_factory=dict, description="action name → node id, in order")
     threats: list[str] = Field(default_factory=list, description="actions that are threats")
@@ -59,7 +59,7 @@ class TreeDecision(_Model):
 class TreeOutcome(_Model):
     """One outcome of a chance node: the node it leads to and its probability (none: the rest)."""
 
-    to: str
+    to: str = Field(description="node id this outcome leads to")
     probability: Quantity | None = quantity_field("probability", "chance of this outcome (absent: the rest)", None)
 
 
@@ -68,14 +68,14 @@ class TreeChance(_Model):
 
     kind: Literal["chance"]
     label: str = ""
-    outcomes: dict[str, TreeOutcome] = Field(default_factory=dict)
+    outcomes: dict[str, TreeOutcome] = Field(default_factory=dict, description="outcome name → outcome")
 
 
 class TreeTerminal(_Model):
     """End of play: ``package``'s value to each party, less what it paid on the way (``cost``)."""
 
     kind: Literal["terminal"]
-    package: str
+    package: str = Field(description="package id whose value each party gets here")
     label: str = ""
     cost: dict[str, Quantity] = quantity_field("money", "USD bn each party pays on the way here, by party", {})
     bargain: bool = Field(False, description="Nash bargaining over the deal problem follows this outcome")
@@ -93,8 +93,8 @@ TreeNode = Annotated[Union[TreeDecision, TreeChance, TreeTerminal], Field(discri
 class ThreatTree(_Model):
     """A declared threat game: named ``nodes`` and the ``root`` play starts from."""
 
-    root: str
-    nodes: dict[str, TreeNode] = Field(default_factory=dict)
+    root: str = Field(description="node id where play starts")
+    nodes: dict[str, TreeNode] = Field(default_factory=dict, description="node id → decision, chance or terminal node")
 
 
 def children(node: Any) -> list[tuple[str, str, str]]:
