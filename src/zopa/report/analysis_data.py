@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from zopa.analysis import NOISE_Z, Analysis, SolutionPoint
+from zopa.analysis import Analysis, SolutionPoint
+from zopa.noise import NOISE
 from zopa.bargain import zopa_mask
 
 
@@ -40,7 +41,7 @@ def robust_mask(analysis: Analysis) -> np.ndarray:
     if p.gain_se is None:
         return in_zopa_mask(analysis)
     gain = p.utility - np.asarray(p.batna)[:, None]
-    return np.all(gain > NOISE_Z * p.gain_se, axis=0)
+    return np.all(NOISE.clear(gain, p.gain_se), axis=0)
 
 
 def frontier_mask(analysis: Analysis) -> np.ndarray:

@@ -26,6 +26,7 @@ from zopa.report.context import ReportContext
 from zopa.report.describe import spec_text
 from zopa.report.i18n import money_axis, t, unit_label
 from zopa.report.safe import plot_text
+from zopa.noise import NOISE
 from zopa.scenario.schema import Scenario
 from zopa.units import format_amount, format_pm
 from zopa.value import Valuation
@@ -37,7 +38,7 @@ PARTY_COLORS = ("#2563eb", "#ea580c")
 #: Colours of terms that add value to a side, take it away, and of a chart's reference lines.
 GAIN_COLOR, LOSS_COLOR, MUTED_COLOR = "#16a34a", "#dc2626", "#6b7280"
 #: Error bars are this many standard errors wide on each side.
-ERROR_Z = 2.0
+ERROR_Z = NOISE.z
 #: The charts' fonts: the system's sans-serif, then a CJK face for Chinese text (names, sources).
 FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans CJK SC', "
         "'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif")

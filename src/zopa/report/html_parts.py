@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from zopa.analysis import NOISE_Z, Analysis
+from zopa.analysis import Analysis
+from zopa.noise import NOISE, NOISE_Z
 from zopa.report.charts import PARTY_COLORS, differing_quantities
 from zopa.report.context import ReportContext
 from zopa.report.describe import spec_text
@@ -28,9 +29,9 @@ def esc(x: Any) -> Markup:
 
 def gain_html(value: float, se: float) -> Markup:
     """A gain ± SE, green when above +2 SE, red below −2 SE, amber (within noise) in between."""
-    if value > NOISE_Z * se:
+    if NOISE.clear(value, se):
         cls, note = "pos", Markup("")
-    elif value < -NOISE_Z * se:
+    elif NOISE.clear(-value, se):
         cls, note = "neg", Markup("")
     else:
         cls, note = "noise", html(" <small>({})</small>", t("word.within_noise"))

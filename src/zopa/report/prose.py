@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from zopa.analysis import NOISE_Z, Analysis
+from zopa.analysis import Analysis
+from zopa.noise import NOISE, NOISE_Z
 from zopa.report.context import ReportContext
 from zopa.report.i18n import current_language, t, unit_label
 from zopa.units import Unit, format_amount, format_pm
@@ -115,7 +116,7 @@ def valuation_lines(v: Any, context: ReportContext) -> list[str]:
             continue
         gains = [v.difference(p, pkg, sq) for p in v.parties]
         if all(g.value > 0 for g in gains):
-            (both if all(g.value > 2 * g.value_se for g in gains) else within).append(s.packages[pkg].label)
+            (both if all(NOISE.clear(g.value, g.value_se) for g in gains) else within).append(s.packages[pkg].label)
     lines = []
     if both:
         lines.append(t("verdict.named_both", a=a, b=b, packages=t("sep.terms").join(both)))

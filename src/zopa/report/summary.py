@@ -18,6 +18,7 @@ from typing import Any
 
 from zopa import __version__
 from zopa.analysis import Analysis
+from zopa.noise import NOISE
 from zopa.report.analysis_data import analysis_dict
 from zopa.report.valuation_data import valuation_dict
 from zopa.scenario import scenario_hash
@@ -134,7 +135,7 @@ def valuation_verdict(v: Valuation) -> list[str]:
             continue
         gains = [v.difference(p, pkg, sq) for p in v.parties]
         if all(g.value > 0 for g in gains):
-            (both if all(g.value > 2 * g.value_se for g in gains) else within).append(s.packages[pkg].label)
+            (both if all(NOISE.clear(g.value, g.value_se) for g in gains) else within).append(s.packages[pkg].label)
     lines = []
     if both:
         lines.append(f"Both {names[0]} and {names[1]} prefer these packages to the contract in force "

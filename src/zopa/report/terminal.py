@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from zopa.noise import NOISE
 from zopa.report.safe import term_text as tt
 from zopa.units import format_amount as num
 from zopa.units import format_pm as pm
@@ -54,8 +55,9 @@ def gain_cell(d: Estimate) -> str:
     """A coloured gain: green above +2 SE, red below −2 SE, yellow (noise) in between."""
     value, se = (d.ce, d.ce_se) if d.ce is not None else (d.mean, d.se)
     assert se is not None and value is not None
-    style = "green" if value > 2 * se else "red" if value < -2 * se else "yellow"
-    note = "" if abs(value) > 2 * se else " noise"
+    sign = NOISE.sign(value, se)
+    style = {1: "green", -1: "red", 0: "yellow"}[sign]
+    note = "" if sign else " noise"
     return f"[{style}]{pm(value, se, signed=True)}{note}[/]"
 
 
@@ -112,7 +114,7 @@ def _unit(a: "Analysis", unit: str | None) -> str:
 def zopa_table(a: "Analysis", unit: str | None = None) -> Table:
     """BATNAs and the ZOPA: whether it exists, how many packages (robustly), how wide, within noise
     (amounts in ``unit``, the scenario's, when given)."""
-    from zopa.analysis import NOISE_Z
+    from zopa.noise import NOISE_Z
 
     p, z = a.problem, a.zopa
     table = Table(title=f"Zone of possible agreement over {p.n_packages:,} packages ({tt(_unit(a, unit))}, ± 1 SE)")
