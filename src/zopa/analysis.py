@@ -354,29 +354,43 @@ def problem_from_packages(valuation: Any) -> DealProblem:
 
 def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
                      progress: Callable[[int, int], None] | None = None, deadline_loss: float | None = None,
-                     stability_boot: int = 200) -> tuple[Analysis, Any]:
+                     stability_boot: int = 200, *, valuation: Any = None, space_valuation: Any = None,
+                     cache: Any = None) -> tuple[Analysis, Any]:
     """Value the scenario's deal space and analyse it; returns the analysis and the space valuation.
     Without a deal space, the named packages are the options (and the valuation is returned).
 
     ``deadline_loss`` (USD bn of joint surplus lost if the deadline passes) goes to
     :func:`deadline_bargaining`; by default the joint restructuring premium
     (:func:`zopa.restructuring.deadline_loss`, on the same paths). With a deal space, ``Analysis.stability`` is the bootstrap stability
-    of the Nash package over ``stability_boot`` resamples of the paths (0: skip)."""
+    of the Nash package over ``stability_boot`` resamples of the paths (0: skip).
+
+    Values already computed are used instead of computing them again: ``space_valuation`` (a
+    :class:`~zopa.basis.SpaceValuation` of this scenario), ``valuation`` (the named packages on
+    ``n_paths`` paths with ``seed``: the options when there is no deal space, the BATNAs when there
+    is one), and ``cache`` (a :class:`zopa.cache.Cache`) for whatever is still missing."""
     from zopa.basis import value_space
     from zopa.restructuring import deadline_loss as joint_loss
 
     if deadline_loss is None:
         deadline_loss = joint_loss(scenario, n_paths, seed) if scenario.bargaining is not None else 0.0
+    same_paths = valuation is not None and valuation.n_paths == n_paths and valuation.seed == seed
     if scenario.deal_space is None:
-        from zopa.value import value_scenario
+        if not same_paths or set(valuation.packages) != set(scenario.packages):
+            from zopa.value import value_scenario
 
-        valuation = value_scenario(scenario, n_paths, seed, progress=progress)
+            valuation = (cache.valuation(scenario, n_paths, seed, progress=progress) if cache is not None
+                         else value_scenario(scenario, n_paths, seed, progress=progress))
         problem = problem_from_packages(valuation)
         first = analyze_problem(problem)
         util = first.solutions.get("utilitarian")
         deadline = deadline_bargaining(scenario, sum(util.gain) if util is not None else 0.0, deadline_loss)
         return (analyze_problem(problem, deadline) if deadline else first), None
-    sv = value_space(scenario, n_paths, seed, progress=progress)
+    sv = space_valuation
+    if sv is None:
+        reuse = valuation if same_paths else None
+        sv = (cache.space(scenario, n_paths, seed, valuation=reuse, progress=progress) if cache is not None
+              else value_space(scenario, n_paths, seed, progress=progress, valuation=reuse))
+    n_paths = sv.n_paths
     problem = problem_from_space(sv)
     first = analyze_problem(problem)
     util = first.solutions.get("utilitarian")
