@@ -23,10 +23,14 @@ paths.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import itertools
+import os
 import time as _time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 from scipy.special import logsumexp
@@ -49,6 +53,31 @@ FACTOR_PRODUCT = 1 << 23
 FACTOR_WASTE = 16
 #: A sum of shifted exponentials below this is recomputed directly (it may have underflowed).
 UNDERFLOW = 1e-250
+
+
+def worker_threads(tasks: int) -> int:
+    """Threads for ``tasks`` independent pieces of work: at most the CPUs this process may use, or
+    ``$ZOPA_THREADS`` (1: everything in the calling thread). Results never depend on it."""
+    env = os.environ.get("ZOPA_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        cpus = int(env)
+    else:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(tasks, cpus))
+
+
+@contextlib.contextmanager
+def parallel(workers: int) -> Iterator[None]:
+    """While zopa's own ``workers`` threads run, BLAS runs single-threaded: the parallelism is over
+    parties and stages, and BLAS threads competing with them for the same cores (or spinning while
+    they wait) would only slow both down. Nothing changes with one worker."""
+    if workers <= 1:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        yield
 
 
 @dataclass(frozen=True)
@@ -239,11 +268,15 @@ def value_space(
     controlled = [column.term is not None and bool(controlled_in(scenario, column.term.triggers()))
                   for column in space.columns]
     steps = len(parties) * max(n_cols, 1)
+    workers = worker_threads(len(parties))
     for start in range(0, n_paths, chunk_size):
         n = min(chunk_size, n_paths - start)
         rows = slice(start, start + n)
         streams = RandomStreams(seed, start, n, quantiles or {})
-        for i, p in enumerate(parties):
+        finished = itertools.count(1)  # columns done by every party (next() is atomic)
+
+        def one_party(p: str, start: int = start, n: int = n, rows: slice = rows, streams: RandomStreams = streams,
+                      finished: Iterator[int] = finished) -> None:
             world = SimulatedWorld(scenario, view[p], ds.restructured, streams, exit_scale=scale)
             alternatives: dict = {}  # stake term × clause alternative → values, shared by the columns
             shared_world, _ = decide_clauses(world, shared_terms, parties, times, rule, alternatives)
@@ -258,8 +291,17 @@ def value_space(
                         ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
                     for part, flows in term_parts(column.term, ctx).values():
                         columns[p][rows, b] += party_value(part, flows, p, times, rule.rate(part, p))
-                if progress is not None and (b + 1) % 16 == 0:
-                    progress(start + n * (i * n_cols + b + 1) // steps, n_paths)
+                done = next(finished)
+                if progress is not None and done % 16 == 0:
+                    progress(start + n * done // steps, n_paths)
+
+        # the parties' worlds are independent: one thread each (numpy releases the GIL in its loops)
+        if workers > 1:
+            with parallel(workers), ThreadPoolExecutor(workers) as pool:
+                list(pool.map(one_party, parties))
+        else:
+            for p in parties:
+                one_party(p)
         if progress is not None:
             progress(min(start + n, n_paths), n_paths)
 
@@ -270,14 +312,20 @@ def value_space(
         fallback = value_scenario(scenario, n_paths, seed, packages=needed, chunk_size=chunk_size, quantiles=quantiles)
     cols = space.column_index(space.choices)
     factors = factorise(space)
-    out = {}
-    for p in parties:
+
+    def summarise(p: str) -> PartyValues:
         a = fallback.risk_aversion(p)
         options = {q: fallback.estimate(q, p, view[p]) for q in batna_of(scenario, p)}
         best = max(options, key=lambda q: options[q].value)
-        out[p] = dataclasses.replace(
+        return dataclasses.replace(
             _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a, factors),
             inside=float(options[scenario.meta.status_quo].value))
+
+    if workers > 1:
+        with parallel(workers), ThreadPoolExecutor(workers) as pool:
+            out = dict(zip(parties, pool.map(summarise, parties)))
+    else:
+        out = {p: summarise(p) for p in parties}
     return SpaceValuation(scenario, space, out, n_paths, seed, _time.perf_counter() - started)
 
 
@@ -329,9 +377,10 @@ def _group_moments(C: np.ndarray, const: np.ndarray, batna: np.ndarray,
     −1 for the gain): ``(G + 2)(G + 3)/2`` gathers over the packages instead of ``(T + 2)(T + 3)/2``.
     """
     n, B = C.shape
-    A = np.column_stack([C, const, batna])
-    mu = A.mean(axis=0)
-    centred = A - mu
+    mu = np.concatenate([C.mean(axis=0), [const.mean(), batna.mean()]])
+    centred = np.empty((n, B + 2))
+    np.subtract(C, mu[:B], out=centred[:, :B])
+    centred[:, B], centred[:, B + 1] = const - mu[B], batna - mu[B + 1]
     cov_b = centred.T @ centred / (n - 1)
     # group combinations and the two extra columns as index lists into the augmented columns
     lists = [g.combination_columns() for g in factors.groups] + [np.array([[B]]), np.array([[B + 1]])]
@@ -396,7 +445,10 @@ def factorised_certainty_equivalents(C: np.ndarray, const: np.ndarray, batna: np
     """
     n, K = C.shape[0], cols.shape[0]
     groups = factors.groups
-    order = sorted(range(len(groups)), key=lambda g: groups[g].size)
+    # only the combinations some package uses (exclusions inside a group drop the others)
+    used = [np.unique(factors.index[:, g]) for g in range(len(groups))]
+    local = [np.searchsorted(used[g], factors.index[:, g]) for g in range(len(groups))]
+    order = sorted(range(len(groups)), key=lambda g: used[g].size)
     last, rest = order[-1], order[:-1]
     batna_ce = -float(logsumexp(-a * batna) - np.log(n)) / a
     w_batna = np.exp(-a * (batna - batna_ce))
@@ -405,9 +457,9 @@ def factorised_certainty_equivalents(C: np.ndarray, const: np.ndarray, batna: np
     # (at least its largest exponent, so every factor is at most 1)
     top = (-a * C).max(axis=0)
     m0 = float(np.max(-a * const))
-    shift = [g.table(top[:, None])[:, 0] for g in groups]
-    rest_size = int(np.prod([groups[g].size for g in rest], dtype=np.int64))
-    S0 = np.zeros((rest_size, groups[last].size))
+    shift = [g.table(top[:, None])[used[i], 0] for i, g in enumerate(groups)]
+    rest_size = int(np.prod([used[g].size for g in rest], dtype=np.int64))
+    S0 = np.zeros((rest_size, used[last].size))
     S2 = np.zeros_like(S0)
     Sb = np.zeros_like(S0)
     step = _path_chunk(2 * rest_size + 2 * groups[last].size + C.shape[1])
@@ -416,18 +468,18 @@ def factorised_certainty_equivalents(C: np.ndarray, const: np.ndarray, batna: np
         rows = np.ascontiguousarray(C[lo:hi].T)  # (B, n): paths last
         P = np.exp(-a * const[lo:hi] - m0)[None, :]
         for g in rest:
-            F = np.exp(-a * groups[g].table(rows) - shift[g][:, None])
+            F = np.exp(-a * groups[g].table(rows)[used[g]] - shift[g][:, None])
             P = (P[:, None, :] * F[None, :, :]).reshape(-1, hi - lo)
-        FL = np.exp(-a * groups[last].table(rows) - shift[last][:, None])
+        FL = np.exp(-a * groups[last].table(rows)[used[last]] - shift[last][:, None])
         S0 += P @ FL.T
         S2 += np.square(P) @ np.square(FL).T
         Sb += (P * w_batna[lo:hi]) @ FL.T
     flat = np.zeros(K, dtype=np.int64)
     for g in rest:
-        flat = flat * groups[g].size + factors.index[:, g]
-    flat = flat * groups[last].size + factors.index[:, last]
+        flat = flat * used[g].size + local[g]
+    flat = flat * used[last].size + local[last]
     s0, s2, sb = S0.ravel()[flat], S2.ravel()[flat], Sb.ravel()[flat]
-    s = m0 + sum(shift[g][factors.index[:, g]] for g in range(len(groups)))
+    s = m0 + sum(shift[g][local[g]] for g in range(len(groups)))
     bad = ~((s0 > UNDERFLOW) & (s2 > UNDERFLOW) & np.isfinite(s0) & np.isfinite(s2))
     s0, s2 = np.where(bad, 1.0, s0), np.where(bad, 1.0, s2)
     ce = -(s + np.log(s0 / n)) / a

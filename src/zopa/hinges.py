@@ -26,6 +26,9 @@ budget.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -36,31 +39,30 @@ OUTPUT = "gain.recommended.{party}"
 CHECK_PATHS = 512
 
 
-def hinge_paths(n_inputs: int, budget: int = 80_000, most: int = 1_000, least: int = 200) -> int:
+def hinge_paths(n_inputs: int, budget: int = 40_000, most: int = 1_000, least: int = 200) -> int:
     """Paths per variant for ``n_inputs`` inputs: ``budget / (2k + 1)`` rounded down to a hundred,
     between ``least`` and ``most`` (deterministic, so the same settings give the same numbers).
 
     >>> hinge_paths(38), hinge_paths(3), hinge_paths(500)
-    (1000, 1000, 200)
+    (500, 1000, 200)
     """
     m = budget // (2 * n_inputs + 1) // 100 * 100
     return int(min(max(m, least), most))
 
 
-def moves_calibration(scenario: Any, path: str, levels: Sequence[float], seed: int = 0,
-                      n_paths: int = CHECK_PATHS) -> bool:
-    """Whether holding input ``path`` at any of ``levels`` changes the calibrated stake's per-path
-    values on ``n_paths`` paths (under any belief the calibration uses). False without a calibration."""
+def calibration_movers(scenario: Any, paths: Sequence[str], levels: Sequence[float], seed: int = 0,
+                       n_paths: int = CHECK_PATHS) -> set[str]:
+    """The inputs among ``paths`` whose holding at any of ``levels`` changes the calibrated stake's
+    per-path values on ``n_paths`` paths (under any belief the calibration uses); none without a
+    calibration."""
     from zopa.calibration import stake_value_paths
 
     if scenario.calibration is None:
-        return False
-    for belief in scenario.calibration.beliefs:
-        base = stake_value_paths(scenario, belief, seed, n_paths)
-        for level in levels:
-            if not np.array_equal(stake_value_paths(scenario, belief, seed, n_paths, 1.0, {path: level}), base):
-                return True
-    return False
+        return set()
+    base = {b: stake_value_paths(scenario, b, seed, n_paths) for b in scenario.calibration.beliefs}
+    return {path for path in paths
+            if any(not np.array_equal(stake_value_paths(scenario, b, seed, n_paths, 1.0, {path: level}), values)
+                   for b, values in base.items() for level in levels)}
 
 
 def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_paths: int, seed: int = 0,
@@ -68,6 +70,7 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
                            progress: Callable[[int, int], None] | None = None) -> Any:
     """The tornado of :data:`OUTPUT` for deal-space package ``package`` (a
     :class:`~zopa.sensitivity.tornado.TornadoResult`; see the module docstring)."""
+    from zopa.basis import parallel, worker_threads
     from zopa.recommend import package_scenario
     from zopa.sensitivity.engine import DRAWN_SECTIONS, HIGH, LOW, UNPINNED, pin, uncertain_inputs
     from zopa.sensitivity.tornado import InputRange, tornado
@@ -80,7 +83,8 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
     inputs = uncertain_inputs(scenario, include)
     ranges = [InputRange(i.path, UNPINNED, LOW, HIGH, label=i.label) for i in inputs]
     drawn = [i.path for i in inputs if i.path.startswith(DRAWN_SECTIONS)]
-    batched = [p for p in drawn if not moves_calibration(variant, p, (LOW, HIGH), seed)]
+    movers = calibration_movers(variant, drawn, (LOW, HIGH), seed)
+    batched = [p for p in drawn if p not in movers]
     m = n_paths
 
     def gains(v: Any) -> dict[str, float]:
@@ -94,9 +98,11 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
         n_rows = len(next(iter(levels.values())))
         held = [{k: float(v[r]) for k, v in levels.items() if abs(float(v[r]) - UNPINNED) > 1e-12} for r in range(n_rows)]
         together = [r for r in range(n_rows) if set(held[r]) <= set(batched)]
+        alone = [r for r in range(n_rows) if r not in together]
         rows: dict[int, dict[str, float]] = {}
-        done = 0
-        if together:
+        finished = itertools.count(1)
+
+        def batch() -> None:
             # one valuation for every variant that keeps the calibration: variant j on rows j·m … j·m + m − 1
             natural = RandomStreams(seed, 0, m)
             quantiles = {}
@@ -108,22 +114,32 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
                 quantiles[path] = column
             total = m * len(together)
             v = value_scenario(variant, total, seed, packages=packages, quantiles=quantiles,
-                               noise_paths=np.arange(total) % m,
-                               progress=(lambda d, t: progress(d * len(together) // t, n_rows)) if progress else None)
+                               noise_paths=np.arange(total) % m)
             for j, r in enumerate(together):
                 part = slice(j * m, (j + 1) * m)
                 rows[r] = gains(dataclasses.replace(v, n_paths=m, values={k: x[part] for k, x in v.values.items()}))
-            done = len(together)
-        for r in range(n_rows):  # the rest one by one: recalibrated, or rebuilt with the input fixed
-            if r in rows:
-                continue
+            for _ in together:
+                done = next(finished)
+            if progress is not None:
+                progress(done, n_rows)
+
+        def single(r: int) -> None:  # recalibrated, or rebuilt with the input fixed
             quantiles = {k: x for k, x in held[r].items() if k in drawn}
             fixed = {k: x for k, x in held[r].items() if k not in drawn}
             target = pin(variant, fixed) if fixed else variant
             rows[r] = gains(value_scenario(target, m, seed, packages=packages, quantiles=quantiles or None))
-            done += 1
+            done = next(finished)
             if progress is not None:
                 progress(done, n_rows)
+
+        tasks = ([batch] if together else []) + [functools.partial(single, r) for r in alone]
+        workers = worker_threads(len(tasks))
+        if workers > 1:  # independent valuations: numpy releases the GIL in its loops
+            with parallel(workers), ThreadPoolExecutor(workers) as pool:
+                list(pool.map(lambda task: task(), tasks))
+        else:
+            for task in tasks:
+                task()
         return {name: np.array([rows[r][name] for r in range(n_rows)]) for name in rows[0]}
 
     return tornado(evaluate, ranges, [OUTPUT.format(party=p) for p in scenario.party_ids])

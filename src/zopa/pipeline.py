@@ -47,7 +47,7 @@ class JobSettings:
     negotiation: tuple[str, str] | None = ("boulware", "conceder")
     threats: bool = True
     hinges: bool = True
-    hinge_budget: int = 80_000
+    hinge_budget: int = 40_000
     sensitivity: bool = False
     sensitivity_paths: int = 2_000
     sensitivity_space_paths: int = 300
@@ -127,6 +127,13 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
             cache: "Cache | None" = None) -> JobResult:
     """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage
     (:data:`STAGES`). ``cache``: where the valuations are kept (default: in process only)."""
+    from zopa.basis import parallel, worker_threads
+
+    with parallel(worker_threads(2)):  # the branches run beside the job: BLAS single-threaded meanwhile
+        return _run_job(scenario, settings, progress, cache)
+
+
+def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | None, cache: "Cache | None") -> JobResult:
     from zopa.cache import Cache
 
     store = cache if cache is not None else Cache(None)
@@ -140,6 +147,10 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
 
     timings: dict[str, float] = {}
     clock = _Clock(timings)
+    branches = None
+    if scenario.branches and settings.branches:
+        # the branches are scenarios of their own: analysed in the background while the job runs
+        branches = _background(lambda: _branches(scenario, settings, tick, timings))
     with clock("valuation"):
         valuation = store.valuation(scenario, settings.paths, settings.seed,
                                     progress=tick("valuing packages", settings.paths))
@@ -189,16 +200,60 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
     if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
         with clock("hinges"):
             _hinges(result, lambda total: tick("what the answer hinges on", total))
-    if scenario.branches and settings.branches:
-        from zopa.branches import analyze_branches
-
-        with clock("branches"):
-            n_options = sum(len(b.options) for b in scenario.branches.values())
-            result.branches = analyze_branches(scenario, settings.branch_paths, settings.branch_space_paths,
-                                               settings.seed, progress=tick("branches", n_options))
+    if branches is not None:
+        result.branches = branches.result()
     if settings.sensitivity:
         _sensitivity(result, tick)
     return result
+
+
+def _branches(scenario: Scenario, settings: JobSettings, tick: Callable[..., Any], timings: dict[str, float]) -> Any:
+    from zopa.branches import analyze_branches
+
+    start = time.perf_counter()
+    n_options = sum(len(b.options) for b in scenario.branches.values())
+    out = analyze_branches(scenario, settings.branch_paths, settings.branch_space_paths, settings.seed,
+                           progress=tick("branches", n_options))
+    timings["branches"] = time.perf_counter() - start
+    return out
+
+
+class _Background:
+    """A computation on its own thread; :meth:`result` waits for it (and re-raises its error)."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        import threading
+
+        self._fn, self._value, self._error = fn, None, None
+        self._thread = threading.Thread(target=self._run, name="zopa-background", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _background(fn: Callable[[], Any]) -> Any:
+    """``fn`` on a background thread when more than one CPU is available, else run now."""
+    from zopa.basis import worker_threads
+
+    if worker_threads(2) > 1:
+        return _Background(fn)
+    value = fn()
+
+    class _Done:
+        def result(self) -> Any:
+            return value
+
+    return _Done()
 
 
 class _Clock:
