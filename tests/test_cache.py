@@ -94,6 +94,9 @@ def test_keys_follow_everything_a_valuation_depends_on(scenario, monkeypatch):
 
 
 def test_results_are_never_trusted_across_code_versions(scenario, tmp_path, monkeypatch):
+    import os
+    import time
+
     Cache(tmp_path).valuation(scenario, PATHS, 0, packages=["status_quo"])
     old_dir = next(d for d in tmp_path.iterdir() if d.is_dir())
     cache_module._MEMORY.clear()
@@ -101,7 +104,12 @@ def test_results_are_never_trusted_across_code_versions(scenario, tmp_path, monk
     newer = Cache(tmp_path)
     newer.valuation(scenario, PATHS, 0, packages=["status_quo"])
     assert newer.misses == 1
-    assert not old_dir.exists(), "another version's entries are removed"
+    assert old_dir.exists(), "another checkout may still be using its entries"
+    (stored,) = old_dir.glob("*.npz")
+    long_ago = time.time() - 2 * cache_module.STALE_SECONDS
+    os.utime(stored, (long_ago, long_ago))
+    newer.prune()
+    assert not old_dir.exists(), "another version's entries go once unused"
 
 
 def test_a_damaged_file_is_ignored_and_replaced(scenario, tmp_path):

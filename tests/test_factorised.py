@@ -104,3 +104,15 @@ def test_exponents_far_apart_fall_back_to_the_direct_pass():
     assert np.isfinite(ce).all()
     np.testing.assert_allclose(ce, ref[0], rtol=1e-5)
     np.testing.assert_allclose(ce_se, ref[1], rtol=1e-4)
+
+
+def test_numbers_do_not_depend_on_the_threads(scenario, monkeypatch):
+    from zopa.basis import value_space
+
+    monkeypatch.setenv("ZOPA_THREADS", "1")
+    one = value_space(scenario, 200, seed=4)
+    monkeypatch.setenv("ZOPA_THREADS", "2")
+    two = value_space(scenario, 200, seed=4)
+    for p in one.parties:
+        for name in ("columns", "utility", "utility_se", "gain_se", "mean", "se"):
+            np.testing.assert_array_equal(getattr(one.parties[p], name), getattr(two.parties[p], name))

@@ -368,6 +368,16 @@ def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
     :class:`~zopa.basis.SpaceValuation` of this scenario), ``valuation`` (the named packages on
     ``n_paths`` paths with ``seed``: the options when there is no deal space, the BATNAs when there
     is one), and ``cache`` (a :class:`zopa.cache.Cache`) for whatever is still missing."""
+    from zopa.basis import serial_blas
+
+    with serial_blas():  # the same floating-point sums whatever the number of cores
+        return _analyze_scenario(scenario, n_paths, seed, progress, deadline_loss, stability_boot, valuation,
+                                 space_valuation, cache)
+
+
+def _analyze_scenario(scenario: Any, n_paths: int, seed: int, progress: Callable[[int, int], None] | None,
+                      deadline_loss: float | None, stability_boot: int, valuation: Any, space_valuation: Any,
+                      cache: Any) -> tuple[Analysis, Any]:
     from zopa.basis import value_space
     from zopa.restructuring import deadline_loss as joint_loss
 

@@ -67,17 +67,27 @@ def worker_threads(tasks: int) -> int:
 
 
 @contextlib.contextmanager
-def parallel(workers: int) -> Iterator[None]:
-    """While zopa's own ``workers`` threads run, BLAS runs single-threaded: the parallelism is over
-    parties and stages, and BLAS threads competing with them for the same cores (or spinning while
-    they wait) would only slow both down. Nothing changes with one worker."""
-    if workers <= 1:
+def serial_blas() -> Iterator[None]:
+    """BLAS single-threaded for the duration: zopa parallelises over parties and stages with its own
+    threads (:func:`worker_threads`), and BLAS threads competing with them for the same cores, or
+    spinning while they wait, only slow both down. It also makes the floating-point sums of every
+    matrix product independent of the machine's core count and of ``$ZOPA_THREADS``: the same seed
+    gives the same numbers to the last bit. Nested uses are free."""
+    global _SERIAL
+    if _SERIAL:
         yield
         return
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1, user_api="blas"):
-        yield
+        _SERIAL = True
+        try:
+            yield
+        finally:
+            _SERIAL = False
+
+
+_SERIAL = False
 
 
 @dataclass(frozen=True)
@@ -297,7 +307,7 @@ def value_space(
 
         # the parties' worlds are independent: one thread each (numpy releases the GIL in its loops)
         if workers > 1:
-            with parallel(workers), ThreadPoolExecutor(workers) as pool:
+            with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(one_party, parties))
         else:
             for p in parties:
@@ -321,11 +331,12 @@ def value_space(
             _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a, factors),
             inside=float(options[scenario.meta.status_quo].value))
 
-    if workers > 1:
-        with parallel(workers), ThreadPoolExecutor(workers) as pool:
-            out = dict(zip(parties, pool.map(summarise, parties)))
-    else:
-        out = {p: summarise(p) for p in parties}
+    with serial_blas():
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                out = dict(zip(parties, pool.map(summarise, parties)))
+        else:
+            out = {p: summarise(p) for p in parties}
     return SpaceValuation(scenario, space, out, n_paths, seed, _time.perf_counter() - started)
 
 

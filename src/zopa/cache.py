@@ -14,8 +14,8 @@ Two layers:
   file of float64 arrays per result plus a JSON header, no pickled objects. Files are written to a
   temporary name and renamed (atomic on POSIX), so a reader never sees half a file; a file that
   fails to load, or whose header does not match its key, is ignored and removed. Entries of other
-  code versions are deleted, and the oldest entries go when the directory grows past
-  :data:`MAX_BYTES` (``$ZOPA_CACHE_MAX_MB``).
+  code versions are deleted once unused for a day, and the least recently used entries go when the
+  directory grows past :data:`MAX_BYTES` (``$ZOPA_CACHE_MAX_MB``).
 
 What is cached: :class:`~zopa.value.Valuation` (per-path values of every package to every party
 under every belief, per term) and :class:`~zopa.basis.SpaceValuation` (per-path basis columns and
@@ -47,6 +47,8 @@ MAX_BYTES = 2 * 1024**3
 MEMORY_ENTRIES = 6
 #: Layout of the files; bumped on any change of what is stored.
 FORMAT = 1
+#: Entries of another code version unused for this long (seconds) are removed.
+STALE_SECONDS = 24 * 3600
 
 Progress = Callable[[int, int], None]
 
@@ -167,29 +169,36 @@ class Cache:
         return path
 
     def prune(self) -> None:
-        """Remove entries of other code versions, then the oldest entries beyond ``max_bytes``."""
+        """Remove the entries of other code versions unused for :data:`STALE_SECONDS` (another
+        checkout may be using its own), temporary files left by interrupted writes, then the least
+        recently used entries of any version beyond ``max_bytes``."""
         if self.root is None or not self.root.is_dir():
             return
+        now = time.time()
         mine = self._dir()
-        for other in self.root.iterdir():
-            if other.is_dir() and other != mine and len(other.name) == 32:
-                for f in other.glob("*.npz"):
+        entries = []
+        for d in self.root.iterdir():
+            if not d.is_dir() or len(d.name) != 32:
+                continue
+            for f in d.glob(".*.tmp"):
+                if now - _mtime(f) > 3600:
                     f.unlink(missing_ok=True)
-                for f in other.glob(".*.tmp"):
-                    if time.time() - f.stat().st_mtime > 3600:
-                        f.unlink(missing_ok=True)
+            files = [(f, _mtime(f), _size(f)) for f in d.glob("*.npz")]
+            if d != mine and all(now - t > STALE_SECONDS for _, t, _ in files):
+                for f, _, _ in files:
+                    f.unlink(missing_ok=True)
                 try:
-                    other.rmdir()
+                    d.rmdir()
                 except OSError:
                     pass
-        if mine is None or not mine.is_dir():
-            return
-        files = sorted(mine.glob("*.npz"), key=lambda f: f.stat().st_mtime)
-        total = sum(f.stat().st_size for f in files)
-        for f in files[:-1]:  # the newest entry stays, whatever its size
+                continue
+            entries += files
+        entries.sort(key=lambda e: e[1])
+        total = sum(size for _, _, size in entries)
+        for f, _, size in entries[:-1]:  # the newest entry stays, whatever its size
             if total <= self.max_bytes:
                 break
-            total -= f.stat().st_size
+            total -= size
             f.unlink(missing_ok=True)
 
     def clear(self) -> None:
@@ -264,6 +273,20 @@ class Cache:
 
 
 _MEMORY: "OrderedDict[str, Any]" = OrderedDict()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _remember(key: str, result: Any) -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Sequence
 
@@ -70,7 +70,7 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
                            progress: Callable[[int, int], None] | None = None) -> Any:
     """The tornado of :data:`OUTPUT` for deal-space package ``package`` (a
     :class:`~zopa.sensitivity.tornado.TornadoResult`; see the module docstring)."""
-    from zopa.basis import parallel, worker_threads
+    from zopa.basis import serial_blas, worker_threads
     from zopa.recommend import package_scenario
     from zopa.sensitivity.engine import DRAWN_SECTIONS, HIGH, LOW, UNPINNED, pin, uncertain_inputs
     from zopa.sensitivity.tornado import InputRange, tornado
@@ -100,7 +100,18 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
         together = [r for r in range(n_rows) if set(held[r]) <= set(batched)]
         alone = [r for r in range(n_rows) if r not in together]
         rows: dict[int, dict[str, float]] = {}
-        finished = itertools.count(1)
+        done = {"batch": 0, "alone": 0}  # variants finished, for the progress report
+        lock = threading.RLock()
+
+        def report() -> None:
+            if progress is not None:
+                with lock:  # reports in order, so the count never goes back
+                    progress(done["batch"] + done["alone"], n_rows)
+
+        def batch_progress(paths_done: int, paths_total: int) -> None:
+            with lock:
+                done["batch"] = paths_done * len(together) // paths_total
+            report()
 
         def batch() -> None:
             # one valuation for every variant that keeps the calibration: variant j on rows j·m … j·m + m − 1
@@ -114,28 +125,24 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
                 quantiles[path] = column
             total = m * len(together)
             v = value_scenario(variant, total, seed, packages=packages, quantiles=quantiles,
-                               noise_paths=np.arange(total) % m)
+                               noise_paths=np.arange(total) % m, progress=batch_progress)
             for j, r in enumerate(together):
                 part = slice(j * m, (j + 1) * m)
                 rows[r] = gains(dataclasses.replace(v, n_paths=m, values={k: x[part] for k, x in v.values.items()}))
-            for _ in together:
-                done = next(finished)
-            if progress is not None:
-                progress(done, n_rows)
 
         def single(r: int) -> None:  # recalibrated, or rebuilt with the input fixed
             quantiles = {k: x for k, x in held[r].items() if k in drawn}
             fixed = {k: x for k, x in held[r].items() if k not in drawn}
             target = pin(variant, fixed) if fixed else variant
             rows[r] = gains(value_scenario(target, m, seed, packages=packages, quantiles=quantiles or None))
-            done = next(finished)
-            if progress is not None:
-                progress(done, n_rows)
+            with lock:
+                done["alone"] += 1
+            report()
 
         tasks = ([batch] if together else []) + [functools.partial(single, r) for r in alone]
         workers = worker_threads(len(tasks))
         if workers > 1:  # independent valuations: numpy releases the GIL in its loops
-            with parallel(workers), ThreadPoolExecutor(workers) as pool:
+            with serial_blas(), ThreadPoolExecutor(workers) as pool:
                 list(pool.map(lambda task: task(), tasks))
         else:
             for task in tasks:

@@ -127,9 +127,9 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
             cache: "Cache | None" = None) -> JobResult:
     """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage
     (:data:`STAGES`). ``cache``: where the valuations are kept (default: in process only)."""
-    from zopa.basis import parallel, worker_threads
+    from zopa.basis import serial_blas
 
-    with parallel(worker_threads(2)):  # the branches run beside the job: BLAS single-threaded meanwhile
+    with serial_blas():  # zopa's own threads run the branches beside the job; BLAS stays out of their way
         return _run_job(scenario, settings, progress, cache)
 
 
