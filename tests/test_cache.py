@@ -148,7 +148,9 @@ def test_one_valuation_per_run(scenario):
 
     store = Cache(None)
     job = run_job(scenario, JobSettings(paths=300, space_paths=300, hinges=False, branches=False), cache=store)
-    assert store.misses == 2  # the named packages and the deal space, once each
+    # once each: the named packages, the deal space, and the two packages only variants have (the
+    # contract in force restructured in time, the predicted settlement written out)
+    assert store.misses == 4
     sq = scenario.meta.status_quo
     for i, p in enumerate(scenario.party_ids):
         pv = job.space_valuation.parties[p]
@@ -169,3 +171,33 @@ def test_a_scenario_without_a_deal_space_is_valued_once():
     assert store.misses == 1
     sq = s.meta.status_quo
     assert job.analysis.problem.batna == tuple(job.valuation.estimate(sq, p).value for p in s.party_ids)
+
+
+def test_a_variant_valued_for_its_own_packages_completes_exactly(scenario):
+    """Valuing only the packages a variant adds and taking the rest from the scenario's valuation
+    gives what valuing them all together gives, path for path."""
+    from zopa.cache import with_packages
+    from zopa.restructuring import with_restructured_status_quo
+    from zopa.value import value_scenario
+
+    variant, name = with_restructured_status_quo(scenario)
+    base = value_scenario(scenario, PATHS, 0, packages=["status_quo", "openai_offer"])
+    merged = with_packages(base, value_scenario(variant, PATHS, 0, packages=[name]))
+    together = value_scenario(variant, PATHS, 0, packages=["status_quo", "openai_offer", name])
+    same_valuation(together, merged)
+
+
+def test_the_job_recommends_what_recommend_scenario_recommends(scenario):
+    """The job shares its valuation and the restructuring premium with the recommendation; the result
+    is the one :func:`zopa.recommend.recommend_scenario` computes from scratch."""
+    from zopa.analysis import analyze_scenario
+    from zopa.pipeline import JobSettings, run_job
+    from zopa.recommend import recommend_scenario
+
+    job = run_job(scenario, JobSettings(paths=PATHS, space_paths=PATHS, hinges=False, branches=False))
+    analysis, space = analyze_scenario(scenario, PATHS, 0)
+    assert analysis.deadline == job.analysis.deadline
+    vt = job.variable_threats
+    inside = analysis.problem.inside or analysis.problem.batna
+    point = (inside[0] + float(vt.point[0] - vt.batna[0]), inside[1] + float(vt.point[1] - vt.batna[1]))
+    assert recommend_scenario(scenario, analysis, space, PATHS, 0, point, job.negotiation) == job.recommendation

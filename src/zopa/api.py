@@ -185,6 +185,7 @@ def run(scenario: ScenarioLike = None, paths: int = 20_000, space_paths: int | N
     from zopa.pipeline import JobSettings, run_job, write_job
 
     s = _scenario(scenario)
+    settings.setdefault("branch_paths", paths)
     job_settings = JobSettings(paths=paths, space_paths=paths if space_paths is None else space_paths, seed=seed,
                                sensitivity=sensitivity, hinges=hinges, branches=branches, **settings)
     result = run_job(s, job_settings, progress, cache=_cache(cache))

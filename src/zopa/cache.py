@@ -296,6 +296,22 @@ def _remember(key: str, result: Any) -> None:
         _MEMORY.popitem(last=False)
 
 
+def with_packages(base: "Valuation", extra: "Valuation") -> "Valuation":
+    """``extra`` (a valuation of a variant of ``base``'s scenario that adds packages) completed with
+    ``base``'s packages, valued on the same paths: the values are those a valuation of all of them
+    together gives, since a package's per-path values do not depend on which others are valued."""
+    if (base.n_paths, base.seed) != (extra.n_paths, extra.seed):
+        raise ValueError("the two valuations are not on the same paths")
+    missing = [p for p in base.packages if p not in extra.packages]
+    keep = {k: v for k, v in base.values.items() if k[0] in missing}
+    terms = {k: v for k, v in base.terms.items() if k[0] in missing}
+    labels = {p: base.term_labels[p] for p in missing if p in base.term_labels}
+    clauses = {k: v for k, v in base.clauses.items() if k[0] in missing}
+    return dataclasses.replace(extra, packages=(*missing, *extra.packages), values={**keep, **extra.values},
+                               terms={**terms, **extra.terms}, term_labels={**labels, **extra.term_labels},
+                               clauses={**clauses, **extra.clauses})
+
+
 def resolve(cache: "Cache | bool | str | Path | None") -> Cache:
     """A :class:`Cache` from a library argument: ``True`` the on-disk default, ``False`` none,
     ``None`` in process only, a path an on-disk cache there."""

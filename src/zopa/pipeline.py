@@ -39,7 +39,9 @@ STAGES = ("valuing packages", "valuing the deal space", "bargaining analysis", "
 class JobSettings:
     """How much work to do. ``paths``: named packages; ``space_paths``: the deal space (0 = skip);
     ``hinges``: the quick tornado of the recommendation (paths per variant sized by
-    :func:`zopa.hinges.hinge_paths`, at most ``paths / 20``)."""
+    :func:`zopa.hinges.hinge_paths`, at most ``paths / 20``); ``branch_paths``: each branch's contract
+    in force (as many as the headline's, so both carry the same Monte Carlo error), and
+    ``branch_space_paths`` its deal space."""
 
     paths: int = 20_000
     space_paths: int = 20_000
@@ -54,7 +56,7 @@ class JobSettings:
     sobol_base: int = 1024
     belief_gap_paths: int = 600
     branches: bool = True
-    branch_paths: int = 5_000
+    branch_paths: int = 20_000
     branch_space_paths: int = 1_000
 
 
@@ -76,6 +78,7 @@ class JobResult:
     branches: Any = None
     hinges: Any = None
     hinge_paths: int = 0
+    premium: dict[str, Any] | None = None  # party → restructuring premium (Estimate), when valued
     tornado: Any = None
     tornado_outputs: tuple[str, ...] = ()
     sobol: Any = None
@@ -166,8 +169,14 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
                     valuation=valuation if space_paths == settings.paths else None)
         with clock("analysis"):
             done = tick("bargaining analysis", 1)
-            result.analysis, _ = analyze_scenario(scenario, space_paths, settings.seed, valuation=valuation,
-                                                  space_valuation=result.space_valuation, cache=store)
+            loss = None
+            if space_paths == settings.paths and scenario.bargaining is not None:
+                # the joint restructuring premium, valued once for the deadline model and the recommendation
+                result.premium = _premium(scenario, valuation, store)
+                loss = max(sum(e.value for e in result.premium.values()), 0.0)
+            result.analysis, _ = analyze_scenario(scenario, space_paths, settings.seed, deadline_loss=loss,
+                                                  valuation=valuation, space_valuation=result.space_valuation,
+                                                  cache=store)
             if done:
                 done(1, 1)
         if settings.negotiation is not None:
@@ -194,7 +203,7 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
     if result.analysis is not None:
         with clock("recommendation"):
             done = tick("recommendation", 1)
-            result.recommendation = _recommendation(result)
+            result.recommendation = _recommendation(result, store)
             if done:
                 done(1, 1)
     if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
@@ -273,10 +282,27 @@ class _Clock:
         self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.start
 
 
-def _recommendation(result: JobResult) -> Any:
-    """The reconciled recommendation: patience-weighted Nash from the threat point (when threats are
-    declared), the predicted package valued directly for its reasons."""
-    from zopa.recommend import recommend_scenario
+def _premium(scenario: Scenario, valuation: Valuation, store: "Cache") -> dict[str, Any]:
+    """Each party's restructuring premium (:func:`zopa.restructuring.restructuring_premium`) on the
+    valuation's paths: only the restructured contract in force is valued, the contract in force is
+    the valuation's."""
+    from zopa.cache import with_packages
+    from zopa.restructuring import with_restructured_status_quo
+
+    sq = scenario.meta.status_quo
+    if scenario.world.funding is None or scenario.packages[sq].restructured:
+        return {}
+    variant, name = with_restructured_status_quo(scenario)
+    v = with_packages(valuation, store.valuation(variant, valuation.n_paths, valuation.seed, packages=[name]))
+    return {p: v.difference(p, name, sq) for p in scenario.party_ids}
+
+
+def _recommendation(result: JobResult, store: "Cache") -> Any:
+    """The reconciled recommendation (:func:`zopa.recommend.recommend_scenario`): patience-weighted
+    Nash from the threat point (when threats are declared), the predicted package valued directly for
+    its reasons on the valuation's paths, and the restructuring premium already valued."""
+    from zopa.cache import with_packages
+    from zopa.recommend import package_scenario, recommend
 
     threat_point = None
     vt = result.variable_threats
@@ -286,8 +312,16 @@ def _recommendation(result: JobResult) -> Any:
         problem = result.analysis.problem
         inside = problem.inside or problem.batna  # the threat game's shift is measured from the status quo
         threat_point = (inside[0] + float(vt.point[0] - vt.batna[0]), inside[1] + float(vt.point[1] - vt.batna[1]))
-    return recommend_scenario(result.scenario, result.analysis, result.space_valuation, result.settings.paths,
-                              result.settings.seed, threat_point, result.negotiation)
+    first = recommend(result.analysis, threat_point, result.negotiation)
+    if first is None or result.space_valuation is None:
+        return first
+    s, v = result.scenario, result.valuation
+    variant = package_scenario(s, result.space_valuation.space, first.package)
+    named = with_packages(v, store.valuation(variant, v.n_paths, v.seed, packages=["recommended"]))
+    premium = result.premium if result.premium is not None else _premium(s, v, store)
+    prem = tuple(premium[p].value for p in first.parties) if premium else None
+    return recommend(result.analysis, threat_point, result.negotiation, package_valuation=named,
+                     package_name="recommended", premium=prem)  # type: ignore[arg-type]
 
 
 def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None]) -> None:

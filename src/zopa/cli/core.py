@@ -152,7 +152,7 @@ def run(
         from zopa.pipeline import JobSettings
 
         settings = JobSettings(paths=paths, space_paths=paths if space_paths is None else space_paths, seed=seed,
-                               sensitivity=sensitivity)
+                               sensitivity=sensitivity, branch_paths=paths)
         run_and_report(scenario, settings, out, force, fmt, as_json, breakdown, report, job_cache(no_cache))
 
     guarded(go)
@@ -179,7 +179,7 @@ def report_command(
         from zopa.pipeline import JobSettings
 
         settings = JobSettings(paths=paths, space_paths=paths if space_paths is None else space_paths, seed=seed,
-                               sensitivity=sensitivity)
+                               sensitivity=sensitivity, branch_paths=paths)
         run_and_report(scenario, settings, out, force, fmt, False, False, True, job_cache(no_cache))
 
     guarded(go)
