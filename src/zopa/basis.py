@@ -383,7 +383,8 @@ def _group_moments(C: np.ndarray, const: np.ndarray, batna: np.ndarray,
 
     From the ``(B + 2) × (B + 2)`` covariance ``Σ`` of the basis columns, the constant and the BATNA
     (one BLAS product over the centred paths), the covariance of two groups' values is
-    ``Cov(G_g[c], G_h[d]) = Σ_{t ∈ g, u ∈ h} Σ[col_t(c), col_u(d)]``; then
+    ``Cov(G_g[c], G_h[d]) = Σ_{t ∈ g, u ∈ h} Σ[col_t(c), col_u(d)]``, i.e. ``Mᵀ Σ M`` with ``M`` the
+    0/1 matrix of which columns make up each combination; then
     ``Var(V_k) = Σ_{g,h} Cov(G_g[k_g], G_h[k_h])`` (the constant counted with weight 1, the BATNA with
     −1 for the gain): ``(G + 2)(G + 3)/2`` gathers over the packages instead of ``(T + 2)(T + 3)/2``.
     """
@@ -397,15 +398,13 @@ def _group_moments(C: np.ndarray, const: np.ndarray, batna: np.ndarray,
     lists = [g.combination_columns() for g in factors.groups] + [np.array([[B]]), np.array([[B + 1]])]
     offsets = np.concatenate([[0], np.cumsum([x.shape[0] for x in lists])]).astype(np.int64)
     total = int(offsets[-1])
-    cov = np.zeros((total, total))
-    for i, x in enumerate(lists):  # a few groups and their few templates
-        for j, y in enumerate(lists[: i + 1]):
-            block = np.zeros((x.shape[0], y.shape[0]))
-            for t in range(x.shape[1]):
-                for u in range(y.shape[1]):
-                    block += cov_b[np.ix_(x[:, t], y[:, u])]
-            cov[offsets[i]:offsets[i + 1], offsets[j]:offsets[j + 1]] = block
-            cov[offsets[j]:offsets[j + 1], offsets[i]:offsets[i + 1]] = block.T
+    # M[b, c] counts how often augmented column b enters combination c: the combinations' covariance
+    # is Mᵀ Σ M (two small dense products instead of one gather per pair of templates)
+    M = np.zeros((B + 2, total))
+    for x, lo in zip(lists, offsets[:-1]):
+        rows = np.repeat(np.arange(x.shape[0]), x.shape[1]) + lo
+        np.add.at(M, (x.ravel(), rows), 1.0)
+    cov = M.T @ (cov_b @ M)
     idx = factors.index + offsets[:-3]
     mean = mu[B] + sum(mu[x].sum(axis=1)[factors.index[:, g]] for g, x in enumerate(lists[:-2]))
     return mean, _quadratic(cov, idx, total - 2, None), _quadratic(cov, idx, total - 2, total - 1)
