@@ -13,7 +13,8 @@ Two layers:
 * on disk (``$ZOPA_CACHE_DIR``, else ``$XDG_CACHE_HOME/zopa``, else ``~/.cache/zopa``), one ``.npz``
   file of float64 arrays per result plus a JSON header, no pickled objects. Files are written to a
   temporary name and renamed (atomic on POSIX), so a reader never sees half a file; a file that
-  fails to load, or whose header does not match its key, is ignored and removed. Entries of other
+  fails to load (e.g. truncated by a crash), or whose header does not match its key, is ignored
+  and removed. Entries of other
   code versions are deleted once unused for a day, and the least recently used entries go when the
   directory grows past :data:`MAX_BYTES` (``$ZOPA_CACHE_MAX_MB``).
 
@@ -27,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -151,15 +151,11 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             head = {**header, "key": key, "code": code_version(), "format": FORMAT, "kind": kind}
-            buffer = io.BytesIO()
-            np.savez(buffer, __header__=np.array(json.dumps(head)), **arrays)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(buffer.getbuffer())
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, path)
+                    np.savez(f, __header__=np.array(json.dumps(head)), **arrays)
+                os.replace(tmp, path)  # readers see the old file or the whole new one, never a part
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise

@@ -94,14 +94,6 @@ def guarded(fn: Callable[[], None]) -> None:
         fail(f"internal error: {type(exc).__name__}: {exc} (set ZOPA_DEBUG=1 for the traceback)", code=1)
 
 
-def progress_bar(total_label: str) -> Any:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    return Progress(TextColumn(total_label), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} paths"),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=err_console, transient=True,
-                    disable=not err_console.is_terminal)
-
-
 def job_cache(no_cache: bool) -> Any:
     """The cache a command uses: on disk by default, in process only with ``--no-cache``."""
     from zopa.cache import Cache
