@@ -50,26 +50,24 @@ def direct(pv, cols: np.ndarray, a: float | None) -> dict[str, np.ndarray]:
     return out
 
 
-def test_every_package_matches_the_direct_computation(valued):
-    space = valued.space
-    cols = space.column_index(space.choices)
+@pytest.fixture(scope="module")
+def reference(valued):
+    cols = valued.space.column_index(valued.space.choices)
+    return {p: direct(pv, cols, pv.risk_aversion) for p, pv in valued.parties.items()}
+
+
+def test_every_package_matches_the_direct_computation(valued, reference):
     assert any(pv.risk_aversion for pv in valued.parties.values())
-    for pv in valued.parties.values():
-        ref = direct(pv, cols, pv.risk_aversion)
-        for name, expected in ref.items():
+    for p, pv in valued.parties.items():
+        for name, expected in reference[p].items():
             np.testing.assert_allclose(getattr(pv, name), expected, rtol=1e-9, atol=1e-9, err_msg=name)
 
 
-def test_the_analysis_is_that_of_the_direct_computation(valued):
+def test_the_analysis_is_that_of_the_direct_computation(valued, reference):
     """Frontier, ZOPA counts (robust and near) and every solution are those of the unfactorised values."""
     from zopa.analysis import analyze_problem, problem_from_space
 
-    space = valued.space
-    cols = space.column_index(space.choices)
-    parties = {}
-    for p, pv in valued.parties.items():
-        ref = direct(pv, cols, pv.risk_aversion)
-        parties[p] = dataclasses.replace(pv, **ref)
+    parties = {p: dataclasses.replace(pv, **reference[p]) for p, pv in valued.parties.items()}
     fast = analyze_problem(problem_from_space(valued))
     slow = analyze_problem(problem_from_space(dataclasses.replace(valued, parties=parties)))
     assert fast.zopa.count == slow.zopa.count and fast.robust_count == slow.robust_count
