@@ -172,7 +172,7 @@ class Analysis:
             if self.existence_within_noise:
                 lines.append(f"{self.near_count:,} packages miss by less than the Monte Carlo noise: the absence of a "
                              "ZOPA is not certain.")
-            if self.gap is not None and self.gap.issue is not None:
+            if self.gap is not None and self.gap.issue is not None and self.gap.shortfall_after is not None:
                 lines.append(f"The issue that matters most for closing the gap: {self.gap.issue} — at its best option "
                              f"({self.gap.option}) the gap is {num(self.gap.shortfall)} {unit}; held at its worst option "
                              f"it is at least {num(self.gap.shortfall_after)}.")
@@ -363,29 +363,53 @@ def _unit(scenario: Any) -> str:
 
 def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
                      progress: Callable[[int, int], None] | None = None, deadline_loss: float | None = None,
-                     stability_boot: int = 200) -> tuple[Analysis, Any]:
+                     stability_boot: int = 200, *, valuation: Any = None, space_valuation: Any = None,
+                     cache: Any = None) -> tuple[Analysis, Any]:
     """Value the scenario's deal space and analyse it; returns the analysis and the space valuation.
     Without a deal space, the named packages are the options (and the valuation is returned).
 
     ``deadline_loss`` (USD bn of joint surplus lost if the deadline passes) goes to
     :func:`deadline_bargaining`; by default the joint restructuring premium
     (:func:`zopa.restructuring.deadline_loss`, on the same paths). With a deal space, ``Analysis.stability`` is the bootstrap stability
-    of the Nash package over ``stability_boot`` resamples of the paths (0: skip)."""
+    of the Nash package over ``stability_boot`` resamples of the paths (0: skip).
+
+    Values already computed are used instead of computing them again: ``space_valuation`` (a
+    :class:`~zopa.basis.SpaceValuation` of this scenario), ``valuation`` (the named packages on
+    ``n_paths`` paths with ``seed``: the options when there is no deal space, the BATNAs when there
+    is one), and ``cache`` (a :class:`zopa.cache.Cache`) for whatever is still missing."""
+    from zopa.basis import serial_blas
+
+    with serial_blas():  # the same floating-point sums whatever the number of cores
+        return _analyze_scenario(scenario, n_paths, seed, progress, deadline_loss, stability_boot, valuation,
+                                 space_valuation, cache)
+
+
+def _analyze_scenario(scenario: Any, n_paths: int, seed: int, progress: Callable[[int, int], None] | None,
+                      deadline_loss: float | None, stability_boot: int, valuation: Any, space_valuation: Any,
+                      cache: Any) -> tuple[Analysis, Any]:
     from zopa.basis import value_space
     from zopa.restructuring import deadline_loss as joint_loss
 
     if deadline_loss is None:
         deadline_loss = joint_loss(scenario, n_paths, seed) if scenario.bargaining is not None else 0.0
+    same_paths = valuation is not None and valuation.n_paths == n_paths and valuation.seed == seed
     if scenario.deal_space is None:
-        from zopa.value import value_scenario
+        if not same_paths or set(valuation.packages) != set(scenario.packages):
+            from zopa.value import value_scenario
 
-        valuation = value_scenario(scenario, n_paths, seed, progress=progress)
+            valuation = (cache.valuation(scenario, n_paths, seed, progress=progress) if cache is not None
+                         else value_scenario(scenario, n_paths, seed, progress=progress))
         problem = problem_from_packages(valuation)
         first = analyze_problem(problem)
         util = first.solutions.get("utilitarian")
         deadline = deadline_bargaining(scenario, sum(util.gain) if util is not None else 0.0, deadline_loss)
         return (analyze_problem(problem, deadline) if deadline else first), None
-    sv = value_space(scenario, n_paths, seed, progress=progress)
+    sv = space_valuation
+    if sv is None:
+        reuse = valuation if same_paths else None
+        sv = (cache.space(scenario, n_paths, seed, valuation=reuse, progress=progress) if cache is not None
+              else value_space(scenario, n_paths, seed, progress=progress, valuation=reuse))
+    n_paths = sv.n_paths
     problem = problem_from_space(sv)
     first = analyze_problem(problem)
     util = first.solutions.get("utilitarian")
@@ -407,7 +431,8 @@ def analyze_genius(domain: Any) -> Analysis:
     grids = np.stack(np.unravel_index(np.arange(u_a.size), domain.shape), axis=1)
     issues = tuple(IssueSpec(name, name, tuple(str(v) for v in values)) for name, values in zip(domain.issues, domain.values))
     problem = DealProblem(parties=names, names=names, utility=np.vstack([u_a, u_b]),
-                          batna=tuple(float(r) for r in domain.reservation_values), batna_label=("reservation", "reservation"),
+                          batna=(float(domain.reservation_values[0]), float(domain.reservation_values[1])),
+                          batna_label=("reservation", "reservation"),
                           choices=grids, issues=issues, unit="utility")
     return analyze_problem(problem)
 

@@ -6,32 +6,88 @@ terms every package shares). With ``C`` the ``(N × B)`` matrix of per-path colu
 of K packages are ``C · S`` for a sparse ``(B × K)`` selection ``S`` — no Python loop over packages or
 paths.
 
-* Means and standard errors need only column means and the ``(B × B)`` covariance of the columns:
+* Means and standard errors need only column means and the covariance of the columns:
   ``Var(V_k) = s_kᵀ Σ s_k``. The same holds for a package's gain over the BATNA, whose per-path value
   is one more column.
-* A risk-averse party's certainty equivalent ``−ln E[e^{−aV}]/a`` needs the per-path values: packages
-  are processed in chunks, ``V = C · S_chunk`` (one BLAS product per chunk).
+* A risk-averse party's certainty equivalent ``−ln E[e^{−aV}]/a`` needs sums over paths of
+  products, not sums, of the columns. Templates that read no issue in common fall into separate
+  *groups* (the connected components of the issue–template graph); with ``G_g`` the per-path value
+  of group ``g``'s templates for each combination of its issues, ``e^{−aV_k} = e^{−a·const}·Π_g
+  e^{−a G_g[k_g]}``, so ``Σ_n e^{−aV_{nk}}`` over the whole product of the groups' combinations is a
+  Khatri–Rao product of all groups but the largest times the largest (one BLAS product per chunk
+  of paths, in double precision): exact, and ``N·Π S_g`` multiply-adds instead of one exponential
+  per package and path (:func:`factorised_certainty_equivalents`). A deal space whose issues are all
+  linked falls back to forming the per-path package values in package chunks
+  (:func:`_certainty_equivalents`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import itertools
+import os
 import time as _time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 from scipy.special import logsumexp
 
 from zopa.calibration import exit_scale
+from zopa.clauses import controlled_in
 from zopa.dealspace import ExpandedSpace, expand
 from zopa.discounting import discounter
 from zopa.scenario.schema import Scenario, resolve_terms
-from zopa.value import DEFAULT_CHUNK, decide_clauses, party_value, term_parts, value_scenario
+from zopa.value import DEFAULT_CHUNK, Valuation, decide_clauses, party_value, term_parts, value_scenario
 from zopa.world import RandomStreams, SimulatedWorld
 
-#: Packages per chunk when per-path package values are needed (risk aversion).
+#: Packages per chunk when per-path package values are needed (risk aversion, direct method).
 PACKAGE_CHUNK = 2048
+#: Per chunk of paths, at most this many doubles in the group tables of the factorised pass.
+FACTOR_CELLS = 1 << 22
+#: The factorised pass is used while the product of the group sizes stays below this many cells...
+FACTOR_PRODUCT = 1 << 23
+#: ... and below this multiple of the number of packages (excluded combinations are computed too).
+FACTOR_WASTE = 16
+#: A sum of shifted exponentials below this is recomputed directly (it may have underflowed).
+UNDERFLOW = 1e-250
+
+
+def worker_threads(tasks: int) -> int:
+    """Threads for ``tasks`` independent pieces of work: at most the CPUs this process may use, or
+    ``$ZOPA_THREADS`` (1: everything in the calling thread). Results never depend on it."""
+    env = os.environ.get("ZOPA_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        cpus = int(env)
+    else:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(tasks, cpus))
+
+
+@contextlib.contextmanager
+def serial_blas() -> Iterator[None]:
+    """BLAS single-threaded for the duration: zopa parallelises over parties and stages with its own
+    threads (:func:`worker_threads`), and BLAS threads competing with them for the same cores, or
+    spinning while they wait, only slow both down. It also makes the floating-point sums of every
+    matrix product independent of the machine's core count and of ``$ZOPA_THREADS``: the same seed
+    gives the same numbers to the last bit. Nested uses are free."""
+    global _SERIAL
+    if _SERIAL:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        _SERIAL = True
+        try:
+            yield
+        finally:
+            _SERIAL = False
+
+
+_SERIAL = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +133,104 @@ class SpaceValuation:
         return values[:, 0] if np.ndim(k) == 0 else values
 
 
+@dataclass(frozen=True)
+class Group:
+    """Templates linked by the issues they read: ``issues`` (positions in ``issue_ids``), their
+    numbers of options ``shape`` (``size = Π shape`` combinations, C order), and per template
+    ``columns[j]``, the template's basis columns laid out as ``broadcast[j]`` (the group's axes, 1 on
+    the axes of issues the template does not read)."""
+
+    issues: tuple[int, ...]
+    templates: tuple[int, ...]
+    shape: tuple[int, ...]
+    columns: tuple[np.ndarray, ...]  # per template: its basis column of each combination of the issues it reads
+    broadcast: tuple[tuple[int, ...], ...]
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def combination_columns(self) -> np.ndarray:
+        """``(size, len(templates))``: each template's basis column for each combination of the group."""
+        return np.stack([np.broadcast_to(c.reshape(b), self.shape).ravel() for c, b in zip(self.columns, self.broadcast)],
+                        axis=1)
+
+    def table(self, rows: np.ndarray) -> np.ndarray:
+        """``(size, n)``: the group's value per combination from basis-column rows ``(B, n)`` (paths
+        last), by broadcasting each template's columns over the issues it does not read."""
+        n = rows.shape[1]
+        out = np.zeros((*self.shape, n))
+        for cols, shape in zip(self.columns, self.broadcast):
+            out += rows[cols].reshape(*shape, n)
+        return out.reshape(self.size, n)
+
+
+@dataclass(frozen=True)
+class Factorisation:
+    """The deal space's templates in groups that share no issue; ``index[k, g]`` is package ``k``'s
+    combination in group ``g``."""
+
+    groups: tuple[Group, ...]
+    index: np.ndarray  # (K, G)
+
+    @property
+    def product(self) -> int:
+        """Number of combinations of the groups' combinations (the packages before exclusions)."""
+        return int(np.prod([g.size for g in self.groups], dtype=np.int64))
+
+
+def factorise(space: ExpandedSpace) -> Factorisation:
+    """Group the templates by the connected components of the issues they read (union–find over
+    issues; templates that read no issue form one group of size 1).
+
+    >>> from zopa.scenario import builtin_path, load_scenario
+    >>> f = factorise(expand(load_scenario(builtin_path()).deal_space))
+    >>> sorted(g.size for g in f.groups), f.product
+    ([9, 35, 576], 181440)
+    """
+    pos = {issue: j for j, issue in enumerate(space.issue_ids)}
+    parent = list(range(len(space.issue_ids)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for template in space.templates:
+        ids = [pos[i] for i in template.issues]
+        for j in ids[1:]:
+            parent[root(j)] = root(ids[0])
+    members: dict[int, list[int]] = {}
+    free: list[int] = []
+    for t, template in enumerate(space.templates):
+        if template.issues:
+            members.setdefault(root(pos[template.issues[0]]), []).append(t)
+        else:
+            free.append(t)
+    sizes = space.sizes()
+    groups: list[Group] = []
+    index: list[np.ndarray] = []
+    for r in sorted(members, key=lambda r: min(j for j in range(len(sizes)) if root(j) == r)):
+        issues = tuple(j for j in range(len(sizes)) if root(j) == r)
+        columns, broadcast = [], []
+        for t in members[r]:
+            own = [pos[i] for i in space.templates[t].issues]  # the template's order (its mixed radix)
+            table = space.template_columns[t].reshape([sizes[j] for j in own])
+            order = sorted(range(len(own)), key=lambda x: own[x])  # to the group's (issue_ids) order
+            table = np.ascontiguousarray(table.transpose(order))
+            columns.append(table.ravel())
+            broadcast.append(tuple(sizes[j] if j in own else 1 for j in issues))
+        groups.append(Group(issues, tuple(members[r]), tuple(sizes[j] for j in issues), tuple(columns), tuple(broadcast)))
+        index.append(np.ravel_multi_index(tuple(space.choices[:, j].astype(np.int64) for j in issues),
+                                          tuple(sizes[j] for j in issues)))
+    if free:
+        groups.append(Group((), tuple(free), (), tuple(space.template_columns[t][:1] for t in free),
+                            tuple(() for _ in free)))
+        index.append(np.zeros(space.n_packages, dtype=np.int64))
+    return Factorisation(tuple(groups), np.stack(index, axis=1) if index else np.zeros((space.n_packages, 0), np.int64))
+
+
 def batna_of(scenario: Scenario, party: str) -> list[str]:
     """Packages that make up ``party``'s BATNA: the status quo and its declared outside options."""
     options = scenario.deal_space.outside_options.get(party, []) if scenario.deal_space else []
@@ -92,12 +246,17 @@ def value_space(
     chunk_size: int = DEFAULT_CHUNK,
     quantiles: Mapping[str, float | np.ndarray] | None = None,
     beliefs: Mapping[str, str] | None = None,
+    valuation: Valuation | None = None,
 ) -> SpaceValuation:
     """Value every package of ``scenario.deal_space`` for both parties under their own beliefs.
 
     The BATNA of each party is the best (by its utility) of the status quo and its outside options,
     valued on the same paths (common random numbers), so gains are paired. ``beliefs`` maps a party to
     the party whose beliefs it values under (default: its own); ``quantiles`` pins inputs.
+    ``valuation``: a valuation of the scenario's named packages on the same paths (``n_paths`` and
+    ``seed``, no pinned inputs) that covers the BATNA packages; it is used instead of valuing them
+    again (the values are identical: paths do not depend on which packages are valued).
+    ``progress(done, total)`` reports paths valued, several times per chunk of paths.
     """
     if scenario.deal_space is None:
         raise ValueError("the scenario has no [deal_space]; add issues to analyse a deal space")
@@ -115,11 +274,19 @@ def value_space(
     columns = {p: np.zeros((n_paths, n_cols)) for p in parties}
     constant = {p: np.zeros(n_paths) for p in parties}
     times = scenario.time.times
+    # a column whose term depends on no controlled trigger sees the decisions taken on the shared terms
+    controlled = [column.term is not None and bool(controlled_in(scenario, column.term.triggers()))
+                  for column in space.columns]
+    steps = len(parties) * max(n_cols, 1)
+    workers = worker_threads(len(parties))
     for start in range(0, n_paths, chunk_size):
         n = min(chunk_size, n_paths - start)
         rows = slice(start, start + n)
         streams = RandomStreams(seed, start, n, quantiles or {})
-        for p in parties:
+        finished = itertools.count(1)  # columns done by every party (next() is atomic)
+
+        def one_party(p: str, start: int = start, n: int = n, rows: slice = rows, streams: RandomStreams = streams,
+                      finished: Iterator[int] = finished) -> None:
             world = SimulatedWorld(scenario, view[p], ds.restructured, streams, exit_scale=scale)
             alternatives: dict = {}  # stake term × clause alternative → values, shared by the columns
             shared_world, _ = decide_clauses(world, shared_terms, parties, times, rule, alternatives)
@@ -129,50 +296,118 @@ def value_space(
             for b, column in enumerate(space.columns):
                 if column.term is not None:
                     # A controlled clause is decided on the stakes of this column and the shared terms.
-                    ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
+                    ctx = shared_world
+                    if controlled[b]:
+                        ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
                     for part, flows in term_parts(column.term, ctx).values():
                         columns[p][rows, b] += party_value(part, flows, p, times, rule.rate(part, p))
+                done = next(finished)
+                if progress is not None and done % 16 == 0:
+                    progress(start + n * done // steps, n_paths)
+
+        # the parties' worlds are independent: one thread each (numpy releases the GIL in its loops)
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(one_party, parties))
+        else:
+            for p in parties:
+                one_party(p)
         if progress is not None:
             progress(min(start + n, n_paths), n_paths)
 
-    fallback = value_scenario(scenario, n_paths, seed, packages=sorted({q for p in parties for q in batna_of(scenario, p)}),
-                              chunk_size=chunk_size, quantiles=quantiles)
+    needed = sorted({q for p in parties for q in batna_of(scenario, p)})
+    fallback = valuation
+    if (fallback is None or quantiles or fallback.n_paths != n_paths or fallback.seed != seed
+            or not set(needed) <= set(fallback.packages) or fallback.scenario is not scenario):
+        fallback = value_scenario(scenario, n_paths, seed, packages=needed, chunk_size=chunk_size, quantiles=quantiles)
     cols = space.column_index(space.choices)
-    out = {}
-    for p in parties:
+    factors = factorise(space)
+
+    def summarise(p: str) -> PartyValues:
         a = fallback.risk_aversion(p)
         options = {q: fallback.estimate(q, p, view[p]) for q in batna_of(scenario, p)}
         best = max(options, key=lambda q: options[q].value)
-        out[p] = dataclasses.replace(
-            _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a),
+        return dataclasses.replace(
+            _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a, factors),
             inside=float(options[scenario.meta.status_quo].value))
+
+    with serial_blas():
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                out = dict(zip(parties, pool.map(summarise, parties)))
+        else:
+            out = {p: summarise(p) for p in parties}
     return SpaceValuation(scenario, space, out, n_paths, seed, _time.perf_counter() - started)
 
 
 def _party_values(party: str, C: np.ndarray, const: np.ndarray, batna: np.ndarray, batna_package: str,
-                  cols: np.ndarray, a: float | None) -> PartyValues:
+                  cols: np.ndarray, a: float | None, factors: Factorisation | None = None) -> PartyValues:
     n = C.shape[0]
-    # Augmented columns: basis, constant, BATNA; centred for a stable covariance.
-    A = np.column_stack([C, const, batna])
-    mu = A.mean(axis=0)
-    centred = A - mu
-    cov = centred.T @ centred / (n - 1)
-    c_idx, b_idx = C.shape[1], C.shape[1] + 1
-    mean = const.mean() + mu[cols].sum(axis=1)
-    var = _quadratic(cov, cols, c_idx, None)
-    gain_var = _quadratic(cov, cols, c_idx, b_idx)
+    if factors is not None and factors.groups:
+        mean, var, gain_var = _group_moments(C, const, batna, factors)
+    else:
+        # Augmented columns: basis, constant, BATNA; centred for a stable covariance.
+        A = np.column_stack([C, const, batna])
+        mu = A.mean(axis=0)
+        centred = A - mu
+        cov = centred.T @ centred / (n - 1)
+        c_idx, b_idx = C.shape[1], C.shape[1] + 1
+        mean = const.mean() + mu[cols].sum(axis=1)
+        var = _quadratic(cov, cols, c_idx, None)
+        gain_var = _quadratic(cov, cols, c_idx, b_idx)
     se = np.sqrt(np.maximum(var, 0.0) / n)
     gain_se = np.sqrt(np.maximum(gain_var, 0.0) / n)
     batna_mean = float(batna.mean())
     batna_se = float(batna.std(ddof=1) / np.sqrt(n))
     utility, utility_se, batna_u, batna_u_se = mean, se, batna_mean, batna_se
     if a:
-        utility, utility_se, gain_se = _certainty_equivalents(C, const, batna, cols, a)
+        if factors is not None and _factorisable(factors):
+            utility, utility_se, gain_se = factorised_certainty_equivalents(C, const, batna, cols, a, factors)
+        else:
+            utility, utility_se, gain_se = _certainty_equivalents(C, const, batna, cols, a)
         batna_u = -float(logsumexp(-a * batna) - np.log(n)) / a
         w = np.exp(-a * (batna - batna_u))
         batna_u_se = float(w.std(ddof=1) / np.sqrt(n) / a)
     return PartyValues(party, mean, se, utility, utility_se, gain_se, batna_u, batna_u_se, batna_package, a, C,
                        const, batna)
+
+
+def _path_chunk(widths: int) -> int:
+    """Paths per chunk so that ``widths`` doubles per path stay within :data:`FACTOR_CELLS`."""
+    return max(256, FACTOR_CELLS // max(widths, 1))
+
+
+def _group_moments(C: np.ndarray, const: np.ndarray, batna: np.ndarray,
+                   factors: Factorisation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, variance and variance of the gain over the BATNA of every package, from the groups.
+
+    From the ``(B + 2) × (B + 2)`` covariance ``Σ`` of the basis columns, the constant and the BATNA
+    (one BLAS product over the centred paths), the covariance of two groups' values is
+    ``Cov(G_g[c], G_h[d]) = Σ_{t ∈ g, u ∈ h} Σ[col_t(c), col_u(d)]``, i.e. ``Mᵀ Σ M`` with ``M`` the
+    0/1 matrix of which columns make up each combination; then
+    ``Var(V_k) = Σ_{g,h} Cov(G_g[k_g], G_h[k_h])`` (the constant counted with weight 1, the BATNA with
+    −1 for the gain): ``(G + 2)(G + 3)/2`` gathers over the packages instead of ``(T + 2)(T + 3)/2``.
+    """
+    n, B = C.shape
+    mu = np.concatenate([C.mean(axis=0), [const.mean(), batna.mean()]])
+    centred = np.empty((n, B + 2))
+    np.subtract(C, mu[:B], out=centred[:, :B])
+    centred[:, B], centred[:, B + 1] = const - mu[B], batna - mu[B + 1]
+    cov_b = centred.T @ centred / (n - 1)
+    # group combinations and the two extra columns as index lists into the augmented columns
+    lists = [g.combination_columns() for g in factors.groups] + [np.array([[B]]), np.array([[B + 1]])]
+    offsets = np.concatenate([[0], np.cumsum([x.shape[0] for x in lists])]).astype(np.int64)
+    total = int(offsets[-1])
+    # M[b, c] counts how often augmented column b enters combination c: the combinations' covariance
+    # is Mᵀ Σ M (two small dense products instead of one gather per pair of templates)
+    M = np.zeros((B + 2, total))
+    for x, lo in zip(lists, offsets[:-1]):
+        rows = np.repeat(np.arange(x.shape[0]), x.shape[1]) + lo
+        np.add.at(M, (x.ravel(), rows), 1.0)
+    cov = M.T @ (cov_b @ M)
+    idx = factors.index + offsets[:-3]
+    mean = mu[B] + sum(mu[x].sum(axis=1)[factors.index[:, g]] for g, x in enumerate(lists[:-2]))
+    return mean, _quadratic(cov, idx, total - 2, None), _quadratic(cov, idx, total - 2, total - 1)
 
 
 def _quadratic(cov: np.ndarray, cols: np.ndarray, c_idx: int, b_idx: int | None) -> np.ndarray:
@@ -183,17 +418,95 @@ def _quadratic(cov: np.ndarray, cols: np.ndarray, c_idx: int, b_idx: int | None)
         idx = np.column_stack([idx, np.full(cols.shape[0], b_idx)])
         weights = np.append(weights, -1.0)
     total = np.zeros(cols.shape[0])
-    for i in range(idx.shape[1]):  # a handful of templates: (T+2)(T+3)/2 gathers over all packages
-        total += weights[i] ** 2 * np.diag(cov)[idx[:, i]]
+    diag = np.diag(cov)
+    for i in range(idx.shape[1]):  # a handful of templates or groups: (T+2)(T+3)/2 gathers over all packages
+        total += weights[i] ** 2 * diag[idx[:, i]]
         for j in range(i + 1, idx.shape[1]):
             total += 2.0 * weights[i] * weights[j] * cov[idx[:, i], idx[:, j]]
     return total
 
 
+def _factorisable(factors: Factorisation) -> bool:
+    """Whether the factorised pass pays: small group tables, and few excluded combinations."""
+    if not factors.groups:
+        return False
+    largest = max(g.size for g in factors.groups)
+    product = factors.product
+    return largest <= FACTOR_CELLS // 256 and product <= FACTOR_PRODUCT and product <= FACTOR_WASTE * factors.index.shape[0]
+
+
+def factorised_certainty_equivalents(C: np.ndarray, const: np.ndarray, batna: np.ndarray, cols: np.ndarray,
+                                     a: float, factors: Factorisation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`_certainty_equivalents` computes, without the per-package pass over the paths.
+
+    Per group ``g`` let ``F_g = e^{−a G_g − m_g}`` (``m_g`` each combination's largest exponent over
+    the paths, so ``F_g ≤ 1``) and ``F_0 = e^{−a·const − m_0}``. For package ``k`` with combinations
+    ``k_g``, ``e^{−aV_{nk}} = e^{s_k} Π_g F_g[n, k_g]`` with ``s_k = m_0 + Σ_g m_g[k_g]``. With ``L`` the
+    largest group and ``P`` the Khatri–Rao product of ``F_0`` and the other groups' tables (one column
+    per combination of their combinations),
+
+    * ``S_0 = Σ_n Pᵀ F_L`` gives ``CE_k = −(s_k + ln(S_0/N))/a``;
+    * ``S_2 = Σ_n (P²)ᵀ F_L²`` and ``S_b = Σ_n (P·w_b)ᵀ F_L`` (``w_b = e^{−a(V_b − CE_b)}`` the BATNA's
+      weights) give ``Σ_n w² = N² S_2 / S_0²`` and ``Σ_n w w_b = N S_b / S_0`` for the CE weights
+      ``w = N e^{−aV}/Σ e^{−aV}``, hence the same delta-method standard errors.
+
+    Three BLAS products per chunk of paths, in double precision. A package whose ``S_0`` or ``S_2``
+    falls below :data:`UNDERFLOW` (exponents far apart across groups) is recomputed directly.
+    """
+    n, K = C.shape[0], cols.shape[0]
+    groups = factors.groups
+    # only the combinations some package uses (exclusions inside a group drop the others)
+    used = [np.unique(factors.index[:, g]) for g in range(len(groups))]
+    local = [np.searchsorted(used[g], factors.index[:, g]) for g in range(len(groups))]
+    order = sorted(range(len(groups)), key=lambda g: used[g].size)
+    last, rest = order[-1], order[:-1]
+    batna_ce = -float(logsumexp(-a * batna) - np.log(n)) / a
+    w_batna = np.exp(-a * (batna - batna_ce))
+    var_batna = float(w_batna.var(ddof=1))
+    # shifts: each column's largest exponent over the paths, summed over a combination's templates
+    # (at least its largest exponent, so every factor is at most 1)
+    top = (-a * C).max(axis=0)
+    m0 = float(np.max(-a * const))
+    shift = [g.table(top[:, None])[used[i], 0] for i, g in enumerate(groups)]
+    rest_size = int(np.prod([used[g].size for g in rest], dtype=np.int64))
+    S0 = np.zeros((rest_size, used[last].size))
+    S2 = np.zeros_like(S0)
+    Sb = np.zeros_like(S0)
+    step = _path_chunk(2 * rest_size + 2 * groups[last].size + C.shape[1])
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        rows = np.ascontiguousarray(C[lo:hi].T)  # (B, n): paths last
+        P = np.exp(-a * const[lo:hi] - m0)[None, :]
+        for g in rest:
+            F = np.exp(-a * groups[g].table(rows)[used[g]] - shift[g][:, None])
+            P = (P[:, None, :] * F[None, :, :]).reshape(-1, hi - lo)
+        FL = np.exp(-a * groups[last].table(rows)[used[last]] - shift[last][:, None])
+        S0 += P @ FL.T
+        S2 += np.square(P) @ np.square(FL).T
+        Sb += (P * w_batna[lo:hi]) @ FL.T
+    flat = np.zeros(K, dtype=np.int64)
+    for g in rest:
+        flat = flat * used[g].size + local[g]
+    flat = flat * used[last].size + local[last]
+    s0, s2, sb = S0.ravel()[flat], S2.ravel()[flat], Sb.ravel()[flat]
+    s = m0 + sum(shift[g][local[g]] for g in range(len(groups)))
+    bad = ~((s0 > UNDERFLOW) & (s2 > UNDERFLOW) & np.isfinite(s0) & np.isfinite(s2))
+    s0, s2 = np.where(bad, 1.0, s0), np.where(bad, 1.0, s2)
+    ce = -(s + np.log(s0 / n)) / a
+    var_w = (n * n * s2 / np.square(s0) - n) / (n - 1)
+    cov = (n * sb / s0 - n) / (n - 1)
+    ce_se = np.sqrt(np.maximum(var_w, 0.0) / n) / a
+    gain_se = np.sqrt(np.maximum(var_batna + var_w - 2 * cov, 0.0) / n) / a
+    if bad.any():
+        redo = np.flatnonzero(bad)
+        ce[redo], ce_se[redo], gain_se[redo] = _certainty_equivalents(C, const, batna, cols[redo], a)
+    return ce, ce_se, gain_se
+
+
 def _certainty_equivalents(C: np.ndarray, const: np.ndarray, batna: np.ndarray, cols: np.ndarray,
                            a: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CARA certainty equivalents of every package, their SEs, and the SEs of CE gains over the
-    BATNA, in package chunks.
+    BATNA, in package chunks (the direct method: per-path package values).
 
     With ``E = e^{−aV − m}`` (``m`` the column max, for stability): ``CE = −(m + ln(ΣE/N))/a`` and
     ``w = e^{−a(V − CE)} = N·E/ΣE``. The CE's influence function is ``(1 − w_i)/a``, so

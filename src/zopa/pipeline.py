@@ -1,41 +1,71 @@
 """The whole job, start to finish, as one library call: value the named packages, analyse the deal
-space, play a negotiation, solve the threat game and (on request) the sensitivity analyses, then
-write a run directory with the report. ``zopa run`` and ``zopa report`` are thin wrappers."""
+space, play a negotiation, solve the threat game, find what the recommendation hinges on and (on
+request) the sensitivity analyses, then write a run directory with the report. ``zopa run`` and
+``zopa report`` are thin wrappers.
+
+One valuation per run: the named packages are valued once (``paths``), the deal space once
+(``space_paths``, by default the same paths, so its BATNAs *are* the named valuation's status quo and
+outside options, path for path), and every stage reads those. With a :class:`zopa.cache.Cache` the
+two valuations are also kept between runs and commands (keyed by scenario digest, seed, paths and
+code version).
+
+Which figure each stage uses: a party *decides on* its certainty equivalent (CE) when it is risk
+averse and on the risk-neutral mean otherwise (:attr:`zopa.value.Estimate.value`). The deal space's
+utilities and BATNAs, the threat game's payoffs, the recommendation's gains and the hinges are all
+that decision value; the per-term breakdowns and the "own vs other side's beliefs" comparison are
+risk-neutral means (terms are not additive in CE).
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from zopa.scenario.schema import Scenario
-from zopa.value import Valuation, value_scenario
+if TYPE_CHECKING:  # pragma: no cover - types only; the modules load when a job runs
+    from zopa.cache import Cache
+    from zopa.scenario.schema import Scenario
+    from zopa.value import Valuation
 
 Progress = Callable[[str, int, int], None]
+
+#: Stage names reported to ``progress`` (done and total are paths, variants or jobs).
+STAGES = ("valuing packages", "valuing the deal space", "bargaining analysis", "threats", "recommendation",
+          "what the answer hinges on", "branches", "sensitivity: tornado", "sensitivity: belief gap")
 
 
 @dataclass(frozen=True)
 class JobSettings:
-    """How much work to do. Paths: named packages; ``space_paths``: the deal space (0 = skip)."""
+    """How much work to do. ``paths``: named packages; ``space_paths``: the deal space (0 = skip);
+    ``hinges``: the quick tornado of the recommendation (paths per variant sized by
+    :func:`zopa.hinges.hinge_paths`, at most ``paths / 20``); ``branch_paths``: each branch's contract
+    in force (as many as the headline's, so both carry the same Monte Carlo error), and
+    ``branch_space_paths`` its deal space."""
 
     paths: int = 20_000
-    space_paths: int = 4_000
+    space_paths: int = 20_000
     seed: int = 0
     negotiation: tuple[str, str] | None = ("boulware", "conceder")
     threats: bool = True
+    hinges: bool = True
+    hinge_budget: int = 40_000
     sensitivity: bool = False
     sensitivity_paths: int = 2_000
     sensitivity_space_paths: int = 300
     sobol_base: int = 1024
     belief_gap_paths: int = 600
     branches: bool = True
-    branch_paths: int = 5_000
+    branch_paths: int = 20_000
     branch_space_paths: int = 1_000
 
 
 @dataclass
 class JobResult:
+    """Everything a job computed. ``hinges``: what the recommendation hinges on (a
+    :class:`~zopa.sensitivity.tornado.TornadoResult` of each side's gain from the predicted
+    settlement over the contract in force, ``hinge_paths`` paths per variant)."""
+
     scenario: Scenario
     settings: JobSettings
     valuation: Valuation
@@ -46,6 +76,9 @@ class JobResult:
     variable_threats: Any = None
     recommendation: Any = None
     branches: Any = None
+    hinges: Any = None
+    hinge_paths: int = 0
+    premium: dict[str, Any] | None = None  # party → restructuring premium (Estimate), when valued
     tornado: Any = None
     tornado_outputs: tuple[str, ...] = ()
     sobol: Any = None
@@ -66,6 +99,9 @@ class JobResult:
             out.append(negotiation_section(self.negotiation))
         if self.threats is not None:
             out.append(threats_section(self.threats, names))
+        if self.hinges is not None:
+            title, content = tornado_section(self.hinges, self.hinges.outputs)
+            out.append(("What the recommendation hinges on", content))
         if self.tornado is not None:
             out.append(tornado_section(self.tornado, self.tornado_outputs))
         if self.sobol is not None:
@@ -75,64 +111,200 @@ class JobResult:
                                           names[self.belief_gap_mover]))
         return out
 
+    def summary_extra(self) -> dict[str, Any]:
+        """The job's own parts of summary.json: the recommendation (with its hinges), the branches and
+        the variable-threat game."""
+        from zopa.hinges import hinges_dict
+        from zopa.report.recommendation import branches_dict, recommendation_dict, variable_threats_dict
 
-def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress: Progress | None = None) -> JobResult:
-    """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage."""
+        s = self.scenario
+        names = {p: s.parties[p].name for p in s.party_ids}
+        rec = recommendation_dict(self.recommendation)
+        if rec is not None:
+            rec["hinges"] = hinges_dict(self.hinges, self.hinge_paths)
+        return {"recommendation": rec, "branches": branches_dict(self.branches),
+                "variable_threats": variable_threats_dict(self.variable_threats, names)}
 
-    def tick(stage: str) -> Callable[[int, int], None] | None:
-        return (lambda done, total: progress(stage, done, total)) if progress else None
+
+def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress: Progress | None = None,
+            cache: "Cache | None" = None) -> JobResult:
+    """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage
+    (:data:`STAGES`). ``cache``: where the valuations are kept (default: in process only)."""
+    from zopa.basis import serial_blas
+
+    with serial_blas():  # zopa's own threads run the branches beside the job; BLAS stays out of their way
+        return _run_job(scenario, settings, progress, cache)
+
+
+def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | None, cache: "Cache | None") -> JobResult:
+    from zopa.cache import Cache
+
+    store = cache if cache is not None else Cache(None)
+
+    def tick(stage: str, total: int = 0) -> Callable[[int, int], None] | None:
+        """The progress callback of one stage; reports the stage's start (0 of ``total``) at once."""
+        if progress is None:
+            return None
+        progress(stage, 0, total)
+        return lambda done, of: progress(stage, done, of)
 
     timings: dict[str, float] = {}
-    start = time.perf_counter()
-    valuation = value_scenario(scenario, settings.paths, settings.seed, progress=tick("valuing packages"))
-    timings["valuation"] = time.perf_counter() - start
+    clock = _Clock(timings)
+    branches = None
+    if scenario.branches and settings.branches:
+        # the branches are scenarios of their own: analysed in the background while the job runs
+        branches = _background(lambda: _branches(scenario, settings, tick, timings))
+    with clock("valuation"):
+        valuation = store.valuation(scenario, settings.paths, settings.seed,
+                                    progress=tick("valuing packages", settings.paths))
     result = JobResult(scenario, settings, valuation, timings=timings)
     if settings.space_paths > 0 and (scenario.deal_space is not None or len(scenario.packages) > 1):
         from zopa.analysis import analyze_scenario
 
-        start = time.perf_counter()
-        result.analysis, result.space_valuation = analyze_scenario(scenario, settings.space_paths, settings.seed,
-                                                                   progress=tick("valuing the deal space"))
-        timings["deal_space"] = time.perf_counter() - start
+        space_paths = settings.space_paths if scenario.deal_space is not None else settings.paths
+        if scenario.deal_space is not None:
+            with clock("deal_space"):
+                result.space_valuation = store.space(
+                    scenario, space_paths, settings.seed, progress=tick("valuing the deal space", space_paths),
+                    valuation=valuation if space_paths == settings.paths else None)
+        with clock("analysis"):
+            done = tick("bargaining analysis", 1)
+            loss = None
+            if space_paths == settings.paths and scenario.bargaining is not None:
+                # the joint restructuring premium, valued once for the deadline model and the recommendation
+                result.premium = _premium(scenario, valuation, store)
+                loss = max(sum(e.value for e in result.premium.values()), 0.0)
+            result.analysis, _ = analyze_scenario(scenario, space_paths, settings.seed, deadline_loss=loss,
+                                                  valuation=valuation, space_valuation=result.space_valuation,
+                                                  cache=store)
+            if done:
+                done(1, 1)
         if settings.negotiation is not None:
             from zopa.negotiate.scenario import negotiate_scenario
 
-            start = time.perf_counter()
-            result.negotiation = negotiate_scenario(scenario, result.analysis.problem, *settings.negotiation,
-                                                    seed=settings.seed)
-            timings["negotiation"] = time.perf_counter() - start
+            with clock("negotiation"):
+                result.negotiation = negotiate_scenario(scenario, result.analysis.problem, *settings.negotiation,
+                                                        seed=settings.seed)
     problem = result.analysis.problem if result.analysis is not None else None
     if scenario.threats is not None and settings.threats:
         from zopa.threats.scenario import analyze_threats
         from zopa.threats.variable_scenario import analyze_variable_threats
 
-        start = time.perf_counter()
-        same_paths = settings.space_paths == settings.paths and result.space_valuation is not None
-        problem_paths = (lambda p, k: result.space_valuation.package_paths(p, k)) if same_paths else None
-        result.threats = analyze_threats(scenario, settings.paths, settings.seed, valuation=valuation,
-                                         problem=problem, problem_paths=problem_paths)
-        result.variable_threats = analyze_variable_threats(scenario, valuation, problem)
-        timings["threats"] = time.perf_counter() - start
+        with clock("threats"):
+            done = tick("threats", 1)
+            space = result.space_valuation
+            same_paths = space is not None and space.n_paths == settings.paths
+            problem_paths = (lambda p, k: space.package_paths(p, k)) if same_paths else None
+            result.threats = analyze_threats(scenario, settings.paths, settings.seed, valuation=valuation,
+                                             problem=problem, problem_paths=problem_paths)
+            result.variable_threats = analyze_variable_threats(scenario, valuation, problem)
+            if done:
+                done(1, 1)
     if result.analysis is not None:
-        start = time.perf_counter()
-        result.recommendation = _recommendation(result)
-        timings["recommendation"] = time.perf_counter() - start
-    if scenario.branches and settings.branches:
-        from zopa.branches import analyze_branches
-
-        start = time.perf_counter()
-        result.branches = analyze_branches(scenario, settings.branch_paths, settings.branch_space_paths, settings.seed,
-                                           progress=tick("branches"))
-        timings["branches"] = time.perf_counter() - start
+        with clock("recommendation"):
+            done = tick("recommendation", 1)
+            result.recommendation = _recommendation(result, store)
+            if done:
+                done(1, 1)
+    if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
+        with clock("hinges"):
+            _hinges(result, lambda total: tick("what the answer hinges on", total))
+    if branches is not None:
+        result.branches = branches.result()
     if settings.sensitivity:
         _sensitivity(result, tick)
     return result
 
 
-def _recommendation(result: JobResult) -> Any:
-    """The reconciled recommendation: patience-weighted Nash from the threat point (when threats are
-    declared), the predicted package valued directly for its reasons."""
-    from zopa.recommend import recommend_scenario
+def _branches(scenario: Scenario, settings: JobSettings, tick: Callable[..., Any], timings: dict[str, float]) -> Any:
+    from zopa.branches import analyze_branches
+
+    start = time.perf_counter()
+    n_options = sum(len(b.options) for b in scenario.branches.values())
+    out = analyze_branches(scenario, settings.branch_paths, settings.branch_space_paths, settings.seed,
+                           progress=tick("branches", n_options))
+    timings["branches"] = time.perf_counter() - start
+    return out
+
+
+class _Background:
+    """A computation on its own thread; :meth:`result` waits for it (and re-raises its error)."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        import threading
+
+        self._fn: Callable[[], Any] = fn
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="zopa-background", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _background(fn: Callable[[], Any]) -> Any:
+    """``fn`` on a background thread when more than one CPU is available, else run now."""
+    from zopa.basis import worker_threads
+
+    if worker_threads(2) > 1:
+        return _Background(fn)
+    value = fn()
+
+    class _Done:
+        def result(self) -> Any:
+            return value
+
+    return _Done()
+
+
+class _Clock:
+    """``with clock(stage):`` adds the block's wall time to ``timings[stage]`` (seconds)."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    def __call__(self, stage: str) -> "_Clock":
+        self.stage = stage
+        return self
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.start
+
+
+def _premium(scenario: Scenario, valuation: Valuation, store: "Cache") -> dict[str, Any]:
+    """Each party's restructuring premium (:func:`zopa.restructuring.restructuring_premium`) on the
+    valuation's paths: only the restructured contract in force is valued, the contract in force is
+    the valuation's."""
+    from zopa.cache import with_packages
+    from zopa.restructuring import with_restructured_status_quo
+
+    sq = scenario.meta.status_quo
+    if scenario.world.funding is None or scenario.packages[sq].restructured:
+        return {}
+    variant, name = with_restructured_status_quo(scenario)
+    v = with_packages(valuation, store.valuation(variant, valuation.n_paths, valuation.seed, packages=[name]))
+    return {p: v.difference(p, name, sq) for p in scenario.party_ids}
+
+
+def _recommendation(result: JobResult, store: "Cache") -> Any:
+    """The reconciled recommendation (:func:`zopa.recommend.recommend_scenario`): patience-weighted
+    Nash from the threat point (when threats are declared), the predicted package valued directly for
+    its reasons on the valuation's paths, and the restructuring premium already valued."""
+    from zopa.cache import with_packages
+    from zopa.recommend import package_scenario, recommend
 
     threat_point = None
     vt = result.variable_threats
@@ -142,11 +314,35 @@ def _recommendation(result: JobResult) -> Any:
         problem = result.analysis.problem
         inside = problem.inside or problem.batna  # the threat game's shift is measured from the status quo
         threat_point = (inside[0] + float(vt.point[0] - vt.batna[0]), inside[1] + float(vt.point[1] - vt.batna[1]))
-    return recommend_scenario(result.scenario, result.analysis, result.space_valuation, result.settings.paths,
-                              result.settings.seed, threat_point, result.negotiation)
+    first = recommend(result.analysis, threat_point, result.negotiation)
+    if first is None or result.space_valuation is None:
+        return first
+    s, v = result.scenario, result.valuation
+    variant = package_scenario(s, result.space_valuation.space, first.package)
+    named = with_packages(v, store.valuation(variant, v.n_paths, v.seed, packages=["recommended"]))
+    premium = result.premium if result.premium is not None else _premium(s, v, store)
+    prem = tuple(premium[p].value for p in first.parties) if premium else None
+    return recommend(result.analysis, threat_point, result.negotiation, package_valuation=named,
+                     package_name="recommended", premium=prem)  # type: ignore[arg-type]
 
 
-def _sensitivity(result: JobResult, tick: Callable[[str], Any]) -> None:
+def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None]) -> None:
+    """The quick tornado of the recommendation, on :func:`~zopa.hinges.hinge_paths` paths per variant;
+    ``tick(variants)`` starts the stage's progress."""
+    from zopa.hinges import hinge_paths, recommendation_tornado
+    from zopa.sensitivity.engine import uncertain_inputs
+
+    s, st = result.scenario, result.settings
+    n_inputs = len(uncertain_inputs(s))
+    if n_inputs == 0:
+        return
+    m = min(hinge_paths(n_inputs, st.hinge_budget), max(200, st.paths // 20))
+    result.hinges = recommendation_tornado(s, result.space_valuation, result.recommendation.package, m, st.seed,
+                                           progress=tick(2 * n_inputs + 1))
+    result.hinge_paths = m
+
+
+def _sensitivity(result: JobResult, tick: Callable[..., Any]) -> None:
     from zopa.sensitivity.engine import run_belief_gap, run_sobol, run_tornado
 
     s, st = result.scenario, result.settings
@@ -158,7 +354,7 @@ def _sensitivity(result: JobResult, tick: Callable[[str], Any]) -> None:
         outputs += [f"zopa.width.{p}" for p in s.party_ids]
     start = time.perf_counter()
     result.tornado = run_tornado(s, None, st.sensitivity_paths, st.sensitivity_space_paths if space else None,
-                                 st.seed, outputs, progress=tick("sensitivity: tornado"))
+                                 st.seed, outputs, progress=tick("sensitivity: tornado", 2 * _n_inputs(s) + 1))
     result.tornado_outputs = tuple(outputs)
     result.timings["tornado"] = time.perf_counter() - start
     if first:
@@ -169,8 +365,14 @@ def _sensitivity(result: JobResult, tick: Callable[[str], Any]) -> None:
         start = time.perf_counter()
         result.belief_gap_mover = s.party_ids[1]
         result.belief_gap = run_belief_gap(s, result.belief_gap_mover, (0.0, 0.25, 0.5, 0.75, 1.0),
-                                           st.belief_gap_paths, st.seed, progress=tick("sensitivity: belief gap"))
+                                           st.belief_gap_paths, st.seed, progress=tick("sensitivity: belief gap", 5))
         result.timings["belief_gap"] = time.perf_counter() - start
+
+
+def _n_inputs(scenario: Scenario) -> int:
+    from zopa.sensitivity.engine import uncertain_inputs
+
+    return len(uncertain_inputs(scenario))
 
 
 def _quantities(scenario: Scenario) -> list[Any]:
@@ -182,9 +384,7 @@ def _quantities(scenario: Scenario) -> list[Any]:
 def write_job(result: JobResult, out_dir: Path, scenario_path: Path | str | None, fmt: str = "parquet",
               command: str = "") -> Any:
     """Write the run directory (report, summary, tables, manifest, figures) for a finished job."""
-    from zopa.report.recommendation import (
-        branches_dict, recommendation_dict, recommendation_section, variable_threats_dict,
-    )
+    from zopa.report.recommendation import recommendation_section
     from zopa.report.run import write_run
 
     s = result.scenario
@@ -192,8 +392,7 @@ def write_job(result: JobResult, out_dir: Path, scenario_path: Path | str | None
     lead = []
     if result.analysis is not None:
         lead.append(recommendation_section(result.recommendation, result.branches, names, result.variable_threats))
-    extra = {"recommendation": recommendation_dict(result.recommendation), "branches": branches_dict(result.branches),
-             "variable_threats": variable_threats_dict(result.variable_threats, names)}
+    extra = result.summary_extra()
     outputs = write_run(out_dir, result.scenario, scenario_path, result.valuation, result.analysis,
                         result.space_valuation, extra_sections=result.sections(), fmt=fmt,  # type: ignore[arg-type]
                         command=command, timings=result.timings, negotiation=result.negotiation,

@@ -11,11 +11,11 @@ import typer
 
 from zopa.cli.core import analysis_with_progress
 from zopa.cli.common import (
-    PATHS_HELP, SCENARIO_HELP, SEED_HELP, app, console, fail, guarded, load,
+    CACHE_HELP, PATHS_HELP, SCENARIO_HELP, SEED_HELP, app, console, fail, guarded, job_cache, load,
 )
 
 def deal_problem(scenario: Optional[str], genius: Optional[list[Path]], paths: int, seed: int,
-                 rounds: Optional[int]) -> tuple[Any, Any, Any]:
+                 rounds: Optional[int], cache: Any = None, quiet: bool = False) -> tuple[Any, Any, Any]:
     """(scenario or None, deal problem, calendar or None) for the negotiation commands."""
     from dataclasses import replace
 
@@ -30,7 +30,7 @@ def deal_problem(scenario: Optional[str], genius: Optional[list[Path]], paths: i
             fail("--genius needs three files: DOMAIN.xml PROFILE_A.xml PROFILE_B.xml")
         return None, analyze_genius(load_genius(*files)).problem, plain_calendar(rounds or 100)
     s = load(scenario)
-    analysis, _ = analysis_with_progress(s, paths, seed)
+    analysis, _ = analysis_with_progress(s, paths, seed, cache, quiet)
     cal = calendar(s, analysis.problem)
     if rounds is not None:
         cal = replace(cal, rounds=rounds, dates=cal.dates[:rounds])
@@ -58,9 +58,10 @@ def negotiate(
     model: str = typer.Option("known", "--opponent-model", help="known (true utilities) or estimated (from offers)."),
     genius: Optional[list[Path]] = typer.Option(None, "--genius", help="Negotiate on a GENIUS domain: DOMAIN.xml A.xml B.xml."),
     rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Rounds (default: to the scenario's deadline; 100 for GENIUS)."),
-    paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    paths: int = typer.Option(20_000, "--paths", "-n", min=2, help=PATHS_HELP),
     seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=CACHE_HELP),
 ) -> None:
     """Watch the parties negotiate round by round toward the deadline under chosen styles."""
 
@@ -68,7 +69,7 @@ def negotiate(
         from zopa.negotiate.scenario import negotiate_scenario
         from zopa.report.dynamics import negotiation_dict, negotiation_summary, negotiation_table
 
-        s, problem, cal = deal_problem(scenario, genius, paths, seed, rounds)
+        s, problem, cal = deal_problem(scenario, genius, paths, seed, rounds, job_cache(no_cache), as_json)
         run = negotiate_scenario(s, problem, a, b, seed=seed, opponent_model=model, cal=cal)
         if as_json:
             sys.stdout.write(json.dumps(negotiation_dict(run), indent=2, default=float) + "\n")
@@ -88,10 +89,11 @@ def tournament(
     seeds: int = typer.Option(20, "--seeds", min=1, help="Repetitions per pair (random tie-breaking)."),
     genius: Optional[list[Path]] = typer.Option(None, "--genius", help="Play on a GENIUS domain: DOMAIN.xml A.xml B.xml."),
     rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Rounds (default: to the scenario's deadline; 100 for GENIUS)."),
-    paths: int = typer.Option(4_000, "--paths", "-n", min=2, help=PATHS_HELP),
+    paths: int = typer.Option(20_000, "--paths", "-n", min=2, help=PATHS_HELP),
     seed: int = typer.Option(0, "--seed", "-s", help=SEED_HELP),
     pairs: bool = typer.Option(False, "--pairs", help="Also print every pair of strategies."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=CACHE_HELP),
 ) -> None:
     """Every pair of strategies over many seeds; the strategies ranked by mean gain with standard errors."""
 
@@ -101,7 +103,7 @@ def tournament(
         from zopa.report.dynamics import tournament_rich
         from zopa.report.safe import term_text
 
-        s, problem, cal = deal_problem(scenario, genius, paths, seed, rounds)
+        s, problem, cal = deal_problem(scenario, genius, paths, seed, rounds, job_cache(no_cache), as_json)
         names = [x.strip() for x in strategies.split(",") if x.strip()]
         tie = 0.5 if s is not None else 1e-3
         table = tournament_scenario(s, problem, names, seeds, seed, tie_tolerance=tie, cal=cal)
@@ -126,6 +128,7 @@ def threats(
     efg: Optional[Path] = typer.Option(None, "--efg", help="Also write the game tree in Gambit's .efg format here."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --efg file."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=CACHE_HELP),
 ) -> None:
     """Which threats are credible (subgame-perfect play), and how they move the disagreement point."""
 
@@ -133,13 +136,10 @@ def threats(
         from zopa.report.dynamics import threats_dict, threats_summary, threats_table, tree_text
         from zopa.threats.scenario import analyze_threats
 
-        from zopa.threats.scenario import threat_packages
-        from zopa.threats.variable_scenario import analyze_variable_threats, variable_threat_packages
-        from zopa.value import value_scenario
+        from zopa.threats.variable_scenario import analyze_variable_threats
 
         s = load(scenario)
-        needed = sorted(set(threat_packages(s)) | set(variable_threat_packages(s)))
-        valuation = value_scenario(s, paths, seed, packages=needed)
+        valuation = job_cache(no_cache).valuation(s, paths, seed)  # every package: the one ``zopa run`` keeps
         result = analyze_threats(s, paths, seed, valuation=valuation)
         variable = analyze_variable_threats(s, valuation)
         if efg is not None:

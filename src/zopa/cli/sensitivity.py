@@ -159,7 +159,7 @@ def sweep(
                     table[key.strip()] = [float(v) for v in values.split(",") if v.strip()]
                 except ValueError:
                     fail(f"--vary {item}: values must be numbers separated by commas")
-            grid = grid_from_vary(table)
+            grid = tuple(grid_from_vary(table))
         else:
             fail("give --vary PATH=v1,v2,... or --file SWEEP.toml")
         from zopa.sensitivity.engine import _quantity_at

@@ -1,0 +1,65 @@
+"""Start-up stays light: ``zopa --version`` and ``zopa --help`` load neither the numerical stack nor
+the report's plotting, and ``import zopa`` loads nothing heavy until a library call is used.
+Each check runs in a fresh interpreter and reads ``sys.modules`` (no timing: CI machines vary)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("numpy", "scipy", "pydantic", "plotly", "pandas", "pyarrow")
+
+RUNNER = """
+import json, sys
+argv = sys.argv[1:]
+sys.argv = ["zopa", *argv]
+from zopa.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\n@@" + json.dumps(sorted(m for m in {heavy} if m in sys.modules)))
+"""
+
+
+def loaded_by(*args: str) -> tuple[list[str], str]:
+    code = RUNNER.replace("{heavy}", repr(HEAVY))
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    text, _, tail = out.stdout.rpartition("\n@@")
+    return json.loads(tail), text
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_start_up_loads_no_numerical_stack(args):
+    heavy, text = loaded_by(*args)
+    assert heavy == [], f"zopa {' '.join(args)} imported {heavy}"
+    assert text.strip()
+
+
+@pytest.mark.parametrize("args", [["run", "--help"], ["analyze", "--help"], ["validate", "--help"]])
+def test_command_help_loads_no_engine(args):
+    """A command's help needs only its options (typer itself reads them with pydantic)."""
+    heavy, text = loaded_by(*args)
+    assert [m for m in heavy if m != "pydantic"] == [], f"zopa {' '.join(args)} imported {heavy}"
+    assert "Usage: zopa" in text
+
+
+def test_version_prints_the_version():
+    from zopa import __version__
+
+    _, text = loaded_by("--version")
+    assert text.strip() == f"zopa {__version__}"
+
+
+def test_import_zopa_is_cheap_and_the_calls_load_on_use():
+    code = ("import sys, zopa; before = sorted(m for m in %r if m in sys.modules); "
+            "f = zopa.load; print(before, callable(f), callable(zopa.value), zopa.value.value_scenario.__name__)"
+            % (HEAVY,))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[]", "True", "True", "value_scenario"]
