@@ -305,6 +305,7 @@ def _recommendation(result: JobResult, store: "Cache") -> Any:
     its reasons on the valuation's paths, and the restructuring premium already valued."""
     from zopa.cache import with_packages
     from zopa.recommend import package_scenario, recommend
+    from zopa.results import PartyValue, Provenance
 
     threat_point = None
     vt = result.variable_threats
@@ -314,16 +315,18 @@ def _recommendation(result: JobResult, store: "Cache") -> Any:
         problem = result.analysis.problem
         inside = problem.inside or problem.batna  # the threat game's shift is measured from the status quo
         threat_point = (inside[0] + float(vt.point[0] - vt.batna[0]), inside[1] + float(vt.point[1] - vt.batna[1]))
-    first = recommend(result.analysis, threat_point, result.negotiation)
+    s, v = result.scenario, result.valuation
+    space_paths = int(getattr(result.space_valuation, "n_paths", v.n_paths))
+    made = Provenance("deal-space analysis", {"reason_paths": v.n_paths}, v.seed, space_paths)
+    first = recommend(result.analysis, threat_point, result.negotiation, provenance=made)
     if first is None or result.space_valuation is None:
         return first
-    s, v = result.scenario, result.valuation
     variant = package_scenario(s, result.space_valuation.space, first.package)
     named = with_packages(v, store.valuation(variant, v.n_paths, v.seed, packages=["recommended"]))
     premium = result.premium if result.premium is not None else _premium(s, v, store)
-    prem = tuple(premium[p].value for p in first.parties) if premium else None
+    prem = {p: PartyValue.of(premium[p]) for p in first.parties} if premium else None
     return recommend(result.analysis, threat_point, result.negotiation, package_valuation=named,
-                     package_name="recommended", premium=prem)  # type: ignore[arg-type]
+                     package_name="recommended", premium=prem, provenance=made)
 
 
 def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None]) -> None:
