@@ -22,10 +22,16 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import special
 
 #: z-score of the upper bound of a central 90% interval.
-Z90 = float(special.ndtri(0.95))
+def _special() -> Any:
+    """:mod:`scipy.special`, imported on first use (validating a scenario does not need it)."""
+    from scipy import special
+
+    return special
+
+
+Z90 = 1.6448536269514722  # Φ⁻¹(0.95), the normal quantile of a 90% interval's upper end
 
 #: Knots of the tabulated beta quantile function, clustered toward u = 0 and u = 1.
 _BETA_KNOTS = np.sin(np.linspace(0.0, np.pi / 2, 8193)) ** 2
@@ -33,7 +39,7 @@ _BETA_KNOTS = np.sin(np.linspace(0.0, np.pi / 2, 8193)) ** 2
 
 @functools.lru_cache(maxsize=256)
 def _beta_table(a: float, b: float) -> np.ndarray:
-    return special.betaincinv(a, b, _BETA_KNOTS)
+    return _special().betaincinv(a, b, _BETA_KNOTS)
 
 
 def beta_ppf(a: float, b: float, u: np.ndarray) -> np.ndarray:
@@ -154,7 +160,7 @@ class Normal(_Spec):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def _ppf(self, u: np.ndarray) -> np.ndarray:
-        return self.mean_ + self.sd * special.ndtri(u)
+        return self.mean_ + self.sd * _special().ndtri(u)
 
 
 class Lognormal(_Spec):
@@ -181,11 +187,11 @@ class Lognormal(_Spec):
 
     @property
     def sigma(self) -> float:
-        z = float(special.ndtri(0.5 + self.interval / 2))
+        z = float(_special().ndtri(0.5 + self.interval / 2))
         return (math.log(self.hi) - math.log(self.lo)) / (2 * z)
 
     def _ppf(self, u: np.ndarray) -> np.ndarray:
-        return np.exp(self.mu + self.sigma * special.ndtri(u))
+        return np.exp(self.mu + self.sigma * _special().ndtri(u))
 
     def mean(self) -> float:
         return math.exp(self.mu + self.sigma**2 / 2)
@@ -460,6 +466,9 @@ def quantity_field(unit: str, description: str = "", default: Any = ...) -> Any:
 
 
 def support(spec: Any) -> tuple[float, float]:
-    """The range of a distribution's finite values (its 10⁻⁶ and 1 − 10⁻⁶ quantiles)."""
+    """The range of a distribution's finite values (its 10⁻⁶ and 1 − 10⁻⁶ quantiles; a beta or PERT
+    on ``[low, high]``: those bounds, which its quantiles approach from inside)."""
+    if isinstance(spec, (Beta, Pert)):
+        return float(spec.low), float(spec.high)
     ends = spec._ppf(np.array([1e-6, 1 - 1e-6]))
     return float(ends[0]), float(ends[1])
