@@ -274,9 +274,18 @@ def value_space(
     columns = {p: np.zeros((n_paths, n_cols)) for p in parties}
     constant = {p: np.zeros(n_paths) for p in parties}
     times = scenario.time.times
-    # a column whose term depends on no controlled trigger sees the decisions taken on the shared terms
-    controlled = [column.term is not None and bool(controlled_in(scenario, column.term.triggers()))
-                  for column in space.columns]
+    # A column whose term depends on no controlled trigger sees the decisions taken on the shared
+    # terms. One whose controlled triggers X are none of the shared terms' D splits into two
+    # independent games: no term depends on both an X and a D trigger (the shared terms read no X,
+    # the column's term no D), and a trigger's eligibility reads the world's events, not other
+    # triggers, so each decision sees the same stakes in either order. Its X is then decided alone,
+    # on its own stakes, in the shared terms' world (the values are those of deciding all together).
+    # Otherwise the column's and the shared terms' triggers are decided together.
+    shared_triggers = set(controlled_in(scenario, set().union(*(t.triggers() for t in shared_terms)))) \
+        if shared_terms else set()
+    own = [controlled_in(scenario, column.term.triggers()) if column.term is not None else [] for column in space.columns]
+    controlled = [bool(x) for x in own]
+    apart = [bool(x) and not (set(x) & shared_triggers) for x in own]
     steps = len(parties) * max(n_cols, 1)
     workers = worker_threads(len(parties))
     for start in range(0, n_paths, chunk_size):
@@ -297,7 +306,9 @@ def value_space(
                 if column.term is not None:
                     # A controlled clause is decided on the stakes of this column and the shared terms.
                     ctx = shared_world
-                    if controlled[b]:
+                    if apart[b]:
+                        ctx, _ = decide_clauses(shared_world, [column.term], parties, times, rule, alternatives)
+                    elif controlled[b]:
                         ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
                     for part, flows in term_parts(column.term, ctx).values():
                         columns[p][rows, b] += party_value(part, flows, p, times, rule.rate(part, p))
