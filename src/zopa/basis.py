@@ -129,7 +129,10 @@ class SpaceValuation:
         """Per-path values of package(s) ``k`` to ``party``: shape ``(N,)`` or ``(N, len(k))``."""
         pv = self.parties[party]
         cols = self.space.column_index(self.space.choices[np.atleast_1d(k)])
-        values = pv.columns[:, cols].sum(axis=2) + pv.constant[:, None]
+        values = pv.columns[:, cols[:, 0]]  # one (N, K') gather per template, not an (N, K', T) array
+        for t in range(1, cols.shape[1]):
+            values += pv.columns[:, cols[:, t]]
+        values += pv.constant[:, None]
         return values[:, 0] if np.ndim(k) == 0 else values
 
 
