@@ -131,12 +131,16 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
     """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage
     (:data:`STAGES`). ``cache``: where the valuations are kept (default: in process only)."""
     from zopa.basis import serial_blas
+    from zopa.workers import Helper
 
-    with serial_blas():  # zopa's own threads run the branches beside the job; BLAS stays out of their way
-        return _run_job(scenario, settings, progress, cache)
+    # a helper process takes the independent pieces (a party's deal-space columns, the branches, hinge
+    # variants); BLAS single-threaded in both, so that they do not compete for the cores
+    with serial_blas(), Helper() as helper:
+        return _run_job(scenario, settings, progress, cache, helper)
 
 
-def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | None, cache: "Cache | None") -> JobResult:
+def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | None, cache: "Cache | None",
+             helper: Any) -> JobResult:
     from zopa.cache import Cache
 
     store = cache if cache is not None else Cache(None)
@@ -151,9 +155,9 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
     timings: dict[str, float] = {}
     clock = _Clock(timings)
     branches = None
-    if scenario.branches and settings.branches:
-        # the branches are scenarios of their own: analysed in the background while the job runs
-        branches = _background(lambda: _branches(scenario, settings, tick, timings))
+    run_branches = bool(scenario.branches) and settings.branches
+    if run_branches and (settings.space_paths == 0 or scenario.deal_space is None):
+        branches = _branches(scenario, settings, tick, helper)  # nothing to wait for
     with clock("valuation"):
         valuation = store.valuation(scenario, settings.paths, settings.seed,
                                     progress=tick("valuing packages", settings.paths))
@@ -166,7 +170,9 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
             with clock("deal_space"):
                 result.space_valuation = store.space(
                     scenario, space_paths, settings.seed, progress=tick("valuing the deal space", space_paths),
-                    valuation=valuation if space_paths == settings.paths else None)
+                    valuation=valuation if space_paths == settings.paths else None, helper=helper)
+            if run_branches:  # the scenarios of the open questions, beside the rest of the job
+                branches = _branches(scenario, settings, tick, helper)
         with clock("analysis"):
             done = tick("bargaining analysis", 1)
             loss = None
@@ -208,61 +214,25 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
                 done(1, 1)
     if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
         with clock("hinges"):
-            _hinges(result, lambda total: tick("what the answer hinges on", total))
+            _hinges(result, lambda total: tick("what the answer hinges on", total), helper)
     if branches is not None:
-        result.branches = branches.result()
+        with clock("branches"):  # the time the job waited for them
+            result.branches = branches.result()
+        if progress is not None:
+            n_options = sum(len(b.options) for b in scenario.branches.values())
+            progress("branches", n_options, n_options)
     if settings.sensitivity:
         _sensitivity(result, tick)
     return result
 
 
-def _branches(scenario: Scenario, settings: JobSettings, tick: Callable[..., Any], timings: dict[str, float]) -> Any:
+def _branches(scenario: Scenario, settings: JobSettings, tick: Callable[..., Any], helper: Any) -> Any:
+    """The branches' analysis, submitted to ``helper`` (a future; its progress is reported when done)."""
     from zopa.branches import analyze_branches
 
-    start = time.perf_counter()
-    n_options = sum(len(b.options) for b in scenario.branches.values())
-    out = analyze_branches(scenario, settings.branch_paths, settings.branch_space_paths, settings.seed,
-                           progress=tick("branches", n_options))
-    timings["branches"] = time.perf_counter() - start
-    return out
-
-
-class _Background:
-    """A computation on its own thread; :meth:`result` waits for it (and re-raises its error)."""
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        import threading
-
-        self._fn, self._value, self._error = fn, None, None
-        self._thread = threading.Thread(target=self._run, name="zopa-background", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._value = self._fn()
-        except BaseException as exc:  # handed to the caller of result()
-            self._error = exc
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
-def _background(fn: Callable[[], Any]) -> Any:
-    """``fn`` on a background thread when more than one CPU is available, else run now."""
-    from zopa.basis import worker_threads
-
-    if worker_threads(2) > 1:
-        return _Background(fn)
-    value = fn()
-
-    class _Done:
-        def result(self) -> Any:
-            return value
-
-    return _Done()
+    tick("branches", sum(len(b.options) for b in scenario.branches.values()))
+    return helper.submit(analyze_branches, scenario, settings.branch_paths, settings.branch_space_paths,
+                         settings.seed)
 
 
 class _Clock:
@@ -324,7 +294,7 @@ def _recommendation(result: JobResult, store: "Cache") -> Any:
                      package_name="recommended", premium=prem)  # type: ignore[arg-type]
 
 
-def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None]) -> None:
+def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None], helper: Any = None) -> None:
     """The quick tornado of the recommendation, on :func:`~zopa.hinges.hinge_paths` paths per variant;
     ``tick(variants)`` starts the stage's progress."""
     from zopa.hinges import hinge_paths, recommendation_tornado
@@ -336,7 +306,7 @@ def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] 
         return
     m = min(hinge_paths(n_inputs, st.hinge_budget), max(200, st.paths // 20))
     result.hinges = recommendation_tornado(s, result.space_valuation, result.recommendation.package, m, st.seed,
-                                           progress=tick(2 * n_inputs + 1))
+                                           progress=tick(2 * n_inputs + 1), helper=helper)
     result.hinge_paths = m
 
 
