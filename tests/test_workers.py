@@ -26,9 +26,7 @@ def test_the_same_numbers_in_one_process_or_two(monkeypatch):
     import sys
 
     monkeypatch.setenv("ZOPA_THREADS", "2")
-    probe = Helper()
-    assert probe.process is (sys.platform.startswith("linux") and threading.active_count() == 1)
-    probe.close()
+    assert Helper().process is (sys.platform.startswith("linux") and threading.active_count() == 1)
     alone, helped = job(monkeypatch, "1"), job(monkeypatch, "2")
     assert alone.recommendation == helped.recommendation
     assert alone.branches == helped.branches

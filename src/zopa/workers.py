@@ -4,8 +4,8 @@ modeller's branches, hinge variants), so that they run beside the main thread on
 Python threads share one interpreter lock, and the engine's many small numpy calls hold it often
 enough that two threads of it run barely faster than one; a second *process* runs at full speed.
 The helper is forked (POSIX ``fork``: no re-import, the scenario already in memory), which is safe
-only while the process runs a single thread — so it is started at the beginning of a job, before
-any thread exists, and nowhere else. Where forking is not available or not safe (another thread is
+only while the process runs a single thread — so it is forked on the first call handed to it, and
+only if no other thread is running then. Where forking is not available or not safe (another thread is
 running, a single CPU, ``$ZOPA_THREADS=1``), :class:`Helper` runs the same calls in a thread or
 inline: the results never depend on where a call ran (the helper computes exactly what the main
 process would, with BLAS single-threaded in both).
@@ -34,24 +34,34 @@ class Helper:
     def __init__(self, allow_process: bool = True) -> None:
         from zopa.basis import worker_threads
 
-        cpus = worker_threads(2)
-        self.process = (allow_process and cpus > 1 and sys.platform.startswith("linux")
-                        and threading.active_count() == 1)
+        self._cpus = worker_threads(2)
+        self._allow = allow_process and sys.platform.startswith("linux")
         self._pool: Executor | None = None
-        if self.process:
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_child_setup)
-        elif cpus > 1:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="zopa-helper")
+
+    @property
+    def process(self) -> bool:
+        """Whether calls go to a forked process (once started), or would if submitted now."""
+        if self._pool is not None:
+            return isinstance(self._pool, ProcessPoolExecutor)
+        return self._allow and self._cpus > 1 and threading.active_count() == 1
 
     @property
     def parallel(self) -> bool:
         """Whether submitted calls run beside the caller (in a process or a thread)."""
-        return self._pool is not None
+        return self._cpus > 1
+
+    def _start(self) -> Executor:
+        # forked on first use, and only while this is the only thread; a thread otherwise
+        if self.process:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_child_setup)
+        else:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="zopa-helper")
+        return self._pool
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
-        if self._pool is not None:
-            return self._pool.submit(fn, *args, **kwargs)
+        if self.parallel:
+            return (self._pool or self._start()).submit(fn, *args, **kwargs)
         done: Future = Future()
         try:
             done.set_result(fn(*args, **kwargs))
@@ -65,8 +75,6 @@ class Helper:
             self._pool = None
 
     def __enter__(self) -> "Helper":
-        if self.process:  # fork now, while this is the only thread
-            self._pool.submit(int).result()  # type: ignore[union-attr]
         return self
 
     def __exit__(self, *exc: Any) -> None:
