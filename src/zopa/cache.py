@@ -293,6 +293,13 @@ def _remember(key: str, result: Any) -> None:
         _MEMORY.popitem(last=False)
 
 
+def cached_valuation(root: Path | None, enabled: bool, scenario: "Scenario", n_paths: int, seed: int,
+                     packages: list[str] | None = None) -> "Valuation":
+    """:meth:`Cache.valuation` in a cache at ``root`` (a module-level function, so a helper process
+    can run it: the result is kept on disk there and returned)."""
+    return Cache(root, enabled).valuation(scenario, n_paths, seed, packages=packages)
+
+
 def with_packages(base: "Valuation", extra: "Valuation") -> "Valuation":
     """``extra`` (a valuation of a variant of ``base``'s scenario that adds packages) completed with
     ``base``'s packages, valued on the same paths: the values are those a valuation of all of them

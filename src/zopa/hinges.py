@@ -50,7 +50,14 @@ def hinge_paths(n_inputs: int, budget: int = 40_000, most: int = 1_000, least: i
     return int(min(max(m, least), most))
 
 
-def calibration_movers(scenario: Any, paths: Sequence[str], levels: Sequence[float], seed: int = 0,
+def drawn_inputs(scenario: Any, include: Sequence[str] | None = None) -> list[str]:
+    """The uncertain inputs of ``scenario`` drawn on the paths (held through ``quantiles``)."""
+    from zopa.sensitivity.engine import DRAWN_SECTIONS, uncertain_inputs
+
+    return [i.path for i in uncertain_inputs(scenario, include) if i.path.startswith(DRAWN_SECTIONS)]
+
+
+def calibration_movers(scenario: Any, paths: Sequence[str], levels: Sequence[float] = (0.1, 0.9), seed: int = 0,
                        n_paths: int = CHECK_PATHS) -> set[str]:
     """The inputs among ``paths`` whose holding at any of ``levels`` changes the calibrated stake's
     per-path values on ``n_paths`` paths (under any belief the calibration uses); none without a
@@ -89,10 +96,13 @@ def _gains(v: Any, sq: str) -> dict[str, float]:
 
 def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_paths: int, seed: int = 0,
                            include: Sequence[str] | None = None,
-                           progress: Callable[[int, int], None] | None = None, helper: Any = None) -> Any:
+                           progress: Callable[[int, int], None] | None = None, helper: Any = None,
+                           movers: set[str] | None = None) -> Any:
     """The tornado of :data:`OUTPUT` for deal-space package ``package`` (a
     :class:`~zopa.sensitivity.tornado.TornadoResult`; see the module docstring). ``helper`` (a
-    :class:`zopa.workers.Helper`) values the variants valued alone beside the batch."""
+    :class:`zopa.workers.Helper`) values the variants valued alone beside the batch; ``movers``: the
+    inputs :func:`calibration_movers` finds, when already known (the calibrated stake is the
+    scenario's, whatever package is added to it)."""
     from zopa.basis import serial_blas, worker_threads
     from zopa.recommend import package_scenario
     from zopa.sensitivity.engine import DRAWN_SECTIONS, HIGH, LOW, UNPINNED, uncertain_inputs
@@ -106,7 +116,8 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
     inputs = uncertain_inputs(scenario, include)
     ranges = [InputRange(i.path, UNPINNED, LOW, HIGH, label=i.label) for i in inputs]
     drawn = [i.path for i in inputs if i.path.startswith(DRAWN_SECTIONS)]
-    movers = calibration_movers(variant, drawn, (LOW, HIGH), seed)
+    if movers is None:
+        movers = calibration_movers(variant, drawn, (LOW, HIGH), seed)
     batched = [p for p in drawn if p not in movers]
     m = n_paths
 

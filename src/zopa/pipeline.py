@@ -156,7 +156,17 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
     clock = _Clock(timings)
     branches = None
     run_branches = bool(scenario.branches) and settings.branches
-    if run_branches and (settings.space_paths == 0 or scenario.deal_space is None):
+    with_space = settings.space_paths > 0 and scenario.deal_space is not None
+    # while the named packages are valued here, the helper starts on what needs nothing else: which
+    # inputs move the calibration (for the hinges) and the restructured contract in force (premium)
+    movers = restructured = None
+    if with_space and settings.hinges:
+        from zopa.hinges import calibration_movers, drawn_inputs
+
+        movers = helper.submit(calibration_movers, scenario, drawn_inputs(scenario), seed=settings.seed)
+    if with_space and settings.space_paths == settings.paths and scenario.bargaining is not None:
+        restructured = _restructured(scenario, settings, store, helper)
+    if run_branches and not with_space:
         branches = _branches(scenario, settings, tick, helper)  # nothing to wait for
     with clock("valuation"):
         valuation = store.valuation(scenario, settings.paths, settings.seed,
@@ -178,7 +188,7 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
             loss = None
             if space_paths == settings.paths and scenario.bargaining is not None:
                 # the joint restructuring premium, valued once for the deadline model and the recommendation
-                result.premium = _premium(scenario, valuation, store)
+                result.premium = _premium(scenario, valuation, store, restructured)
                 loss = max(sum(e.value for e in result.premium.values()), 0.0)
             result.analysis, _ = analyze_scenario(scenario, space_paths, settings.seed, deadline_loss=loss,
                                                   valuation=valuation, space_valuation=result.space_valuation,
@@ -214,7 +224,8 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
                 done(1, 1)
     if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
         with clock("hinges"):
-            _hinges(result, lambda total: tick("what the answer hinges on", total), helper)
+            _hinges(result, lambda total: tick("what the answer hinges on", total), helper,
+                    movers.result() if movers is not None else None)
     if branches is not None:
         with clock("branches"):  # the time the job waited for them
             result.branches = branches.result()
@@ -252,10 +263,22 @@ class _Clock:
         self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.start
 
 
-def _premium(scenario: Scenario, valuation: Valuation, store: "Cache") -> dict[str, Any]:
+def _restructured(scenario: Scenario, settings: JobSettings, store: "Cache", helper: Any) -> Any:
+    """The restructured contract in force valued in the helper (a future; None when it does not apply)."""
+    from zopa.cache import cached_valuation
+    from zopa.restructuring import with_restructured_status_quo
+
+    sq = scenario.meta.status_quo
+    if scenario.world.funding is None or scenario.packages[sq].restructured:
+        return None
+    variant, name = with_restructured_status_quo(scenario)
+    return helper.submit(cached_valuation, store.root, store.enabled, variant, settings.paths, settings.seed, [name])
+
+
+def _premium(scenario: Scenario, valuation: Valuation, store: "Cache", restructured: Any = None) -> dict[str, Any]:
     """Each party's restructuring premium (:func:`zopa.restructuring.restructuring_premium`) on the
-    valuation's paths: only the restructured contract in force is valued, the contract in force is
-    the valuation's."""
+    valuation's paths: only the restructured contract in force is valued (``restructured``: that
+    valuation, pending), the contract in force is the valuation's."""
     from zopa.cache import with_packages
     from zopa.restructuring import with_restructured_status_quo
 
@@ -263,7 +286,9 @@ def _premium(scenario: Scenario, valuation: Valuation, store: "Cache") -> dict[s
     if scenario.world.funding is None or scenario.packages[sq].restructured:
         return {}
     variant, name = with_restructured_status_quo(scenario)
-    v = with_packages(valuation, store.valuation(variant, valuation.n_paths, valuation.seed, packages=[name]))
+    extra = restructured.result() if restructured is not None else \
+        store.valuation(variant, valuation.n_paths, valuation.seed, packages=[name])
+    v = with_packages(valuation, extra)
     return {p: v.difference(p, name, sq) for p in scenario.party_ids}
 
 
@@ -294,7 +319,8 @@ def _recommendation(result: JobResult, store: "Cache") -> Any:
                      package_name="recommended", premium=prem)  # type: ignore[arg-type]
 
 
-def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None], helper: Any = None) -> None:
+def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None], helper: Any = None,
+            movers: set[str] | None = None) -> None:
     """The quick tornado of the recommendation, on :func:`~zopa.hinges.hinge_paths` paths per variant;
     ``tick(variants)`` starts the stage's progress."""
     from zopa.hinges import hinge_paths, recommendation_tornado
@@ -306,7 +332,7 @@ def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] 
         return
     m = min(hinge_paths(n_inputs, st.hinge_budget), max(200, st.paths // 20))
     result.hinges = recommendation_tornado(s, result.space_valuation, result.recommendation.package, m, st.seed,
-                                           progress=tick(2 * n_inputs + 1), helper=helper)
+                                           progress=tick(2 * n_inputs + 1), helper=helper, movers=movers)
     result.hinge_paths = m
 
 
