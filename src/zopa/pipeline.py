@@ -217,15 +217,18 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
             if done:
                 done(1, 1)
     if result.analysis is not None:
-        with clock("recommendation"):
-            done = tick("recommendation", 1)
-            result.recommendation = _recommendation(result, store)
-            if done:
-                done(1, 1)
-    if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
-        with clock("hinges"):
-            _hinges(result, lambda total: tick("what the answer hinges on", total), helper,
-                    movers.result() if movers is not None else None)
+        def hinges() -> None:  # once the predicted package is known, while its reasons are valued
+            if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
+                with clock("hinges"):
+                    _hinges(result, lambda total: tick("what the answer hinges on", total), helper,
+                            movers.result() if movers is not None else None)
+
+        done = tick("recommendation", 1)
+        start = time.perf_counter()
+        result.recommendation = _recommendation(result, store, helper, hinges)
+        timings["recommendation"] = time.perf_counter() - start - timings.get("hinges", 0.0)
+        if done:
+            done(1, 1)
     if branches is not None:
         with clock("branches"):  # the time the job waited for them
             result.branches = branches.result()
@@ -292,11 +295,14 @@ def _premium(scenario: Scenario, valuation: Valuation, store: "Cache", restructu
     return {p: v.difference(p, name, sq) for p in scenario.party_ids}
 
 
-def _recommendation(result: JobResult, store: "Cache") -> Any:
+def _recommendation(result: JobResult, store: "Cache", helper: Any = None,
+                    meanwhile: Callable[[], None] | None = None) -> Any:
     """The reconciled recommendation (:func:`zopa.recommend.recommend_scenario`): patience-weighted
     Nash from the threat point (when threats are declared), the predicted package valued directly for
-    its reasons on the valuation's paths, and the restructuring premium already valued."""
-    from zopa.cache import with_packages
+    its reasons on the valuation's paths (in ``helper``, while ``meanwhile()`` runs with
+    ``result.recommendation`` already naming the package), and the restructuring premium already
+    valued."""
+    from zopa.cache import cached_valuation, with_packages
     from zopa.recommend import package_scenario, recommend
 
     threat_point = None
@@ -308,11 +314,20 @@ def _recommendation(result: JobResult, store: "Cache") -> Any:
         inside = problem.inside or problem.batna  # the threat game's shift is measured from the status quo
         threat_point = (inside[0] + float(vt.point[0] - vt.batna[0]), inside[1] + float(vt.point[1] - vt.batna[1]))
     first = recommend(result.analysis, threat_point, result.negotiation)
+    result.recommendation = first  # the package is settled; its reasons follow
     if first is None or result.space_valuation is None:
+        if meanwhile is not None:
+            meanwhile()
         return first
     s, v = result.scenario, result.valuation
     variant = package_scenario(s, result.space_valuation.space, first.package)
-    named = with_packages(v, store.valuation(variant, v.n_paths, v.seed, packages=["recommended"]))
+    pending = helper.submit(cached_valuation, store.root, store.enabled, variant, v.n_paths, v.seed,
+                            ["recommended"]) if helper is not None else None
+    if meanwhile is not None:
+        meanwhile()
+    extra = pending.result() if pending is not None else \
+        store.valuation(variant, v.n_paths, v.seed, packages=["recommended"])
+    named = with_packages(v, extra)
     premium = result.premium if result.premium is not None else _premium(s, v, store)
     prem = tuple(premium[p].value for p in first.parties) if premium else None
     return recommend(result.analysis, threat_point, result.negotiation, package_valuation=named,
