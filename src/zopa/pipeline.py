@@ -7,7 +7,10 @@ One valuation per run: the named packages are valued once (``paths``), the deal 
 (``space_paths``, by default the same paths, so its BATNAs *are* the named valuation's status quo and
 outside options, path for path), and every stage reads those. With a :class:`zopa.cache.Cache` the
 two valuations are also kept between runs and commands (keyed by scenario digest, seed, paths and
-code version).
+code version). Independent pieces — one party's deal-space columns, the restructured contract in
+force, the calibration check, the branches, the predicted package's own valuation, hinge variants —
+go to a helper process (:mod:`zopa.workers`) while the main one carries on; where they ran never
+changes a number.
 
 Which figure each stage uses: a party *decides on* its certainty equivalent (CE) when it is risk
 averse and on the risk-neutral mean otherwise (:attr:`zopa.value.Estimate.value`). The deal space's
