@@ -114,3 +114,30 @@ def test_numbers_do_not_depend_on_the_threads(scenario, monkeypatch):
     for p in one.parties:
         for name in ("columns", "utility", "utility_se", "gain_se", "mean", "se"):
             np.testing.assert_array_equal(getattr(one.parties[p], name), getattr(two.parties[p], name))
+
+
+def test_columns_decide_their_clauses_as_with_the_shared_terms(scenario):
+    """Each column valued with its controlled clauses decided together with the shared terms' (the
+    plain way) gives the columns value_space computes (deciding apart where the games are separate)."""
+    from zopa.basis import value_space
+    from zopa.calibration import exit_scale
+    from zopa.discounting import discounter
+    from zopa.scenario.schema import resolve_terms
+    from zopa.value import decide_clauses, party_value, term_parts
+    from zopa.world import RandomStreams, SimulatedWorld
+
+    n = 150
+    sv = value_space(scenario, n, seed=6)
+    ds = scenario.deal_space
+    shared = [t for t in resolve_terms(scenario, ds.base, ()) if t.id not in ds.drop] + list(scenario.common_terms)
+    rule, times = discounter(scenario), scenario.time.times
+    streams = RandomStreams(6, 0, n)
+    for p in scenario.party_ids:
+        world = SimulatedWorld(scenario, p, ds.restructured, streams, exit_scale=exit_scale(scenario, 6))
+        for b, column in enumerate(sv.space.columns):
+            if column.term is None:
+                continue
+            ctx, _ = decide_clauses(world, shared + [column.term], scenario.party_ids, times, rule, {})
+            value = sum(party_value(part, flows, p, times, rule.rate(part, p))
+                        for part, flows in term_parts(column.term, ctx).values())
+            np.testing.assert_array_equal(sv.parties[p].columns[:, b], value, err_msg=f"{p} column {b}")

@@ -364,7 +364,7 @@ def _unit(scenario: Any) -> str:
 def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
                      progress: Callable[[int, int], None] | None = None, deadline_loss: float | None = None,
                      stability_boot: int = 200, *, valuation: Any = None, space_valuation: Any = None,
-                     cache: Any = None) -> tuple[Analysis, Any]:
+                     cache: Any = None, helper: Any = None) -> tuple[Analysis, Any]:
     """Value the scenario's deal space and analyse it; returns the analysis and the space valuation.
     Without a deal space, the named packages are the options (and the valuation is returned).
 
@@ -376,17 +376,18 @@ def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
     Values already computed are used instead of computing them again: ``space_valuation`` (a
     :class:`~zopa.basis.SpaceValuation` of this scenario), ``valuation`` (the named packages on
     ``n_paths`` paths with ``seed``: the options when there is no deal space, the BATNAs when there
-    is one), and ``cache`` (a :class:`zopa.cache.Cache`) for whatever is still missing."""
+    is one), and ``cache`` (a :class:`zopa.cache.Cache`) for whatever is still missing; ``helper`` (a
+    :class:`zopa.workers.Helper`) values one party's deal-space columns beside the other's."""
     from zopa.basis import serial_blas
 
     with serial_blas():  # the same floating-point sums whatever the number of cores
         return _analyze_scenario(scenario, n_paths, seed, progress, deadline_loss, stability_boot, valuation,
-                                 space_valuation, cache)
+                                 space_valuation, cache, helper)
 
 
 def _analyze_scenario(scenario: Any, n_paths: int, seed: int, progress: Callable[[int, int], None] | None,
                       deadline_loss: float | None, stability_boot: int, valuation: Any, space_valuation: Any,
-                      cache: Any) -> tuple[Analysis, Any]:
+                      cache: Any, helper: Any = None) -> tuple[Analysis, Any]:
     from zopa.basis import value_space
     from zopa.restructuring import deadline_loss as joint_loss
 
@@ -407,8 +408,9 @@ def _analyze_scenario(scenario: Any, n_paths: int, seed: int, progress: Callable
     sv = space_valuation
     if sv is None:
         reuse = valuation if same_paths else None
-        sv = (cache.space(scenario, n_paths, seed, valuation=reuse, progress=progress) if cache is not None
-              else value_space(scenario, n_paths, seed, progress=progress, valuation=reuse))
+        sv = (cache.space(scenario, n_paths, seed, valuation=reuse, progress=progress, helper=helper)
+              if cache is not None else value_space(scenario, n_paths, seed, progress=progress, valuation=reuse,
+                                                    helper=helper))
     n_paths = sv.n_paths
     problem = problem_from_space(sv)
     first = analyze_problem(problem)

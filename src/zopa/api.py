@@ -103,9 +103,12 @@ def analyze(scenario: ScenarioLike = None, paths: int = 20_000, seed: int = 0, c
     141120
     """
     from zopa.analysis import analyze_scenario
+    from zopa.basis import serial_blas
+    from zopa.workers import Helper
 
     s = _scenario(scenario)
-    return analyze_scenario(s, paths, seed, progress=progress, cache=_cache(cache))[0]
+    with serial_blas(), Helper() as helper:
+        return analyze_scenario(s, paths, seed, progress=progress, cache=_cache(cache), helper=helper)[0]
 
 
 def negotiate(scenario: ScenarioLike = None, a: str = "boulware", b: str = "conceder", paths: int = 20_000,

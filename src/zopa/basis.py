@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
 import os
 import time as _time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 from scipy.special import logsumexp
@@ -129,7 +128,10 @@ class SpaceValuation:
         """Per-path values of package(s) ``k`` to ``party``: shape ``(N,)`` or ``(N, len(k))``."""
         pv = self.parties[party]
         cols = self.space.column_index(self.space.choices[np.atleast_1d(k)])
-        values = pv.columns[:, cols].sum(axis=2) + pv.constant[:, None]
+        values = pv.columns[:, cols[:, 0]]  # one (N, K') gather per template, not an (N, K', T) array
+        for t in range(1, cols.shape[1]):
+            values += pv.columns[:, cols[:, t]]
+        values += pv.constant[:, None]
         return values[:, 0] if np.ndim(k) == 0 else values
 
 
@@ -247,6 +249,7 @@ def value_space(
     quantiles: Mapping[str, float | np.ndarray] | None = None,
     beliefs: Mapping[str, str] | None = None,
     valuation: Valuation | None = None,
+    helper: Any = None,
 ) -> SpaceValuation:
     """Value every package of ``scenario.deal_space`` for both parties under their own beliefs.
 
@@ -256,64 +259,44 @@ def value_space(
     ``valuation``: a valuation of the scenario's named packages on the same paths (``n_paths`` and
     ``seed``, no pinned inputs) that covers the BATNA packages; it is used instead of valuing them
     again (the values are identical: paths do not depend on which packages are valued).
-    ``progress(done, total)`` reports paths valued, several times per chunk of paths.
+    ``progress(done, total)`` reports paths valued, several times per chunk of paths. ``helper``
+    (a :class:`zopa.workers.Helper`) values the other parties' columns beside this one's.
     """
     if scenario.deal_space is None:
         raise ValueError("the scenario has no [deal_space]; add issues to analyse a deal space")
     started = _time.perf_counter()
     space = expanded or expand(scenario.deal_space)
-    ds = scenario.deal_space
     parties = scenario.party_ids
-    rule = discounter(scenario)
     scale = exit_scale(scenario, seed, quantiles)
-    shared_terms = (
-        [t for t in resolve_terms(scenario, ds.base, ()) if t.id not in ds.drop] if ds.base else []
-    ) + list(scenario.common_terms)
     view = {p: (beliefs or {}).get(p, p) for p in parties}
-    n_cols = len(space.columns)
-    columns = {p: np.zeros((n_paths, n_cols)) for p in parties}
-    constant = {p: np.zeros(n_paths) for p in parties}
-    times = scenario.time.times
-    # a column whose term depends on no controlled trigger sees the decisions taken on the shared terms
-    controlled = [column.term is not None and bool(controlled_in(scenario, column.term.triggers()))
-                  for column in space.columns]
-    steps = len(parties) * max(n_cols, 1)
+    columns: dict[str, np.ndarray] = {}
+    constant: dict[str, np.ndarray] = {}
+    first, others = parties[0], parties[1:]
     workers = worker_threads(len(parties))
-    for start in range(0, n_paths, chunk_size):
-        n = min(chunk_size, n_paths - start)
-        rows = slice(start, start + n)
-        streams = RandomStreams(seed, start, n, quantiles or {})
-        finished = itertools.count(1)  # columns done by every party (next() is atomic)
-
-        def one_party(p: str, start: int = start, n: int = n, rows: slice = rows, streams: RandomStreams = streams,
-                      finished: Iterator[int] = finished) -> None:
-            world = SimulatedWorld(scenario, view[p], ds.restructured, streams, exit_scale=scale)
-            alternatives: dict = {}  # stake term × clause alternative → values, shared by the columns
-            shared_world, _ = decide_clauses(world, shared_terms, parties, times, rule, alternatives)
-            for term in shared_terms:
-                for part, flows in term_parts(term, shared_world).values():
-                    constant[p][rows] += party_value(part, flows, p, times, rule.rate(part, p))
-            for b, column in enumerate(space.columns):
-                if column.term is not None:
-                    # A controlled clause is decided on the stakes of this column and the shared terms.
-                    ctx = shared_world
-                    if controlled[b]:
-                        ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
-                    for part, flows in term_parts(column.term, ctx).values():
-                        columns[p][rows, b] += party_value(part, flows, p, times, rule.rate(part, p))
-                done = next(finished)
-                if progress is not None and done % 16 == 0:
-                    progress(start + n * done // steps, n_paths)
-
-        # the parties' worlds are independent: one thread each (numpy releases the GIL in its loops)
-        if workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(one_party, parties))
-        else:
-            for p in parties:
-                one_party(p)
-        if progress is not None:
-            progress(min(start + n, n_paths), n_paths)
+    # the parties' worlds are independent: the others' columns in the helper process (or threads)
+    if helper is not None and helper.parallel and others:
+        pending = {p: helper.submit(party_columns, scenario, p, view[p], n_paths, seed, scale, expanded, chunk_size,
+                                    quantiles) for p in others}
+        share = (lambda done, total: progress(done // len(parties), total)) if progress is not None else None
+        columns[first], constant[first] = party_columns(scenario, first, view[first], n_paths, seed, scale, space,
+                                                        chunk_size, quantiles, share)
+        for p, future in pending.items():
+            columns[p], constant[p] = future.result()
+    elif workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            done = dict(zip(parties, pool.map(
+                lambda p: party_columns(scenario, p, view[p], n_paths, seed, scale, space, chunk_size, quantiles,
+                                        progress if p == first else None), parties)))
+        for p in parties:
+            columns[p], constant[p] = done[p]
+    else:
+        for i, p in enumerate(parties):
+            step = (lambda done, total, i=i: progress((i * total + done) // len(parties), total)) \
+                if progress is not None else None
+            columns[p], constant[p] = party_columns(scenario, p, view[p], n_paths, seed, scale, space, chunk_size,
+                                                    quantiles, step)
+    if progress is not None:
+        progress(n_paths, n_paths)
 
     needed = sorted({q for p in parties for q in batna_of(scenario, p)})
     fallback = valuation
@@ -338,6 +321,61 @@ def value_space(
         else:
             out = {p: summarise(p) for p in parties}
     return SpaceValuation(scenario, space, out, n_paths, seed, _time.perf_counter() - started)
+
+
+def party_columns(scenario: Scenario, party: str, belief: str, n_paths: int, seed: int, scale: float,
+                  expanded: ExpandedSpace | None = None, chunk_size: int = DEFAULT_CHUNK,
+                  quantiles: Mapping[str, float | np.ndarray] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``party``'s per-path basis columns ``(N, B)`` and shared terms ``(N,)`` under ``belief``'s world
+    with exit scale ``scale`` (a module-level function, so a helper process can run it).
+
+    A column whose term depends on no controlled trigger sees the decisions taken on the shared
+    terms. One whose controlled triggers X are none of the shared terms' D splits into two
+    independent games: no term depends on both an X and a D trigger (the shared terms read no X, the
+    column's term no D), and a trigger's eligibility reads the world's events, not other triggers,
+    so each decision sees the same stakes in either order. Its X is then decided alone, on its own
+    stakes, in the shared terms' world (the values are those of deciding all together). Otherwise the
+    column's and the shared terms' triggers are decided together.
+    """
+    space = expanded or expand(scenario.deal_space)  # type: ignore[arg-type]
+    ds = scenario.deal_space
+    assert ds is not None
+    parties = scenario.party_ids
+    rule = discounter(scenario)
+    shared_terms = (
+        [t for t in resolve_terms(scenario, ds.base, ()) if t.id not in ds.drop] if ds.base else []
+    ) + list(scenario.common_terms)
+    times = scenario.time.times
+    shared_triggers = set(controlled_in(scenario, set().union(*(t.triggers() for t in shared_terms)))) \
+        if shared_terms else set()
+    own = [controlled_in(scenario, column.term.triggers()) if column.term is not None else [] for column in space.columns]
+    apart = [bool(x) and not (set(x) & shared_triggers) for x in own]
+    n_cols = len(space.columns)
+    columns = np.zeros((n_paths, n_cols))
+    constant = np.zeros(n_paths)
+    for start in range(0, n_paths, chunk_size):
+        n = min(chunk_size, n_paths - start)
+        rows = slice(start, start + n)
+        world = SimulatedWorld(scenario, belief, ds.restructured, RandomStreams(seed, start, n, quantiles or {}),
+                               exit_scale=scale)
+        alternatives: dict = {}  # stake term × clause alternative → values, shared by the columns
+        shared_world, _ = decide_clauses(world, shared_terms, parties, times, rule, alternatives)
+        for term in shared_terms:
+            for part, flows in term_parts(term, shared_world).values():
+                constant[rows] += party_value(part, flows, party, times, rule.rate(part, party))
+        for b, column in enumerate(space.columns):
+            if column.term is not None:
+                ctx = shared_world
+                if apart[b]:
+                    ctx, _ = decide_clauses(shared_world, [column.term], parties, times, rule, alternatives)
+                elif own[b]:
+                    ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
+                for part, flows in term_parts(column.term, ctx).values():
+                    columns[rows, b] += party_value(part, flows, party, times, rule.rate(part, party))
+            if progress is not None and (b + 1) % 16 == 0:
+                progress(start + n * (b + 1) // n_cols, n_paths)
+    return columns, constant
 
 
 def _party_values(party: str, C: np.ndarray, const: np.ndarray, batna: np.ndarray, batna_package: str,

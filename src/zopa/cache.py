@@ -223,18 +223,19 @@ class Cache:
         return result
 
     def space(self, scenario: "Scenario", n_paths: int, seed: int = 0, valuation: "Valuation | None" = None,
-              progress: Progress | None = None) -> "SpaceValuation":
+              progress: Progress | None = None, helper: Any = None) -> "SpaceValuation":
         """:func:`zopa.basis.value_space` of the scenario's deal space, kept under its key.
-        ``valuation`` (the named packages on the same paths) saves valuing the BATNAs again."""
+        ``valuation`` (the named packages on the same paths) saves valuing the BATNAs again;
+        ``helper`` (:class:`zopa.workers.Helper`) values a party's columns beside the other's."""
         from zopa.basis import value_space
 
         if not self.enabled:
-            return value_space(scenario, n_paths, seed, progress=progress, valuation=valuation)
+            return value_space(scenario, n_paths, seed, progress=progress, valuation=valuation, helper=helper)
         key = self.key("space", scenario, n_paths=int(n_paths), seed=int(seed))
         found = self._find("space", key, scenario, space_from_arrays)
         if found is not None:
             return self._hit(found, n_paths, progress)
-        result = value_space(scenario, n_paths, seed, progress=progress, valuation=valuation)
+        result = value_space(scenario, n_paths, seed, progress=progress, valuation=valuation, helper=helper)
         self._keep("space", key, result, space_to_arrays)
         return result
 
@@ -290,6 +291,13 @@ def _remember(key: str, result: Any) -> None:
     _MEMORY.move_to_end(key)
     while len(_MEMORY) > MEMORY_ENTRIES:
         _MEMORY.popitem(last=False)
+
+
+def cached_valuation(root: Path | None, enabled: bool, scenario: "Scenario", n_paths: int, seed: int,
+                     packages: list[str] | None = None) -> "Valuation":
+    """:meth:`Cache.valuation` in a cache at ``root`` (a module-level function, so a helper process
+    can run it: the result is kept on disk there and returned)."""
+    return Cache(root, enabled).valuation(scenario, n_paths, seed, packages=packages)
 
 
 def with_packages(base: "Valuation", extra: "Valuation") -> "Valuation":

@@ -50,7 +50,14 @@ def hinge_paths(n_inputs: int, budget: int = 40_000, most: int = 1_000, least: i
     return int(min(max(m, least), most))
 
 
-def calibration_movers(scenario: Any, paths: Sequence[str], levels: Sequence[float], seed: int = 0,
+def drawn_inputs(scenario: Any, include: Sequence[str] | None = None) -> list[str]:
+    """The uncertain inputs of ``scenario`` drawn on the paths (held through ``quantiles``)."""
+    from zopa.sensitivity.engine import DRAWN_SECTIONS, uncertain_inputs
+
+    return [i.path for i in uncertain_inputs(scenario, include) if i.path.startswith(DRAWN_SECTIONS)]
+
+
+def calibration_movers(scenario: Any, paths: Sequence[str], levels: Sequence[float] = (0.1, 0.9), seed: int = 0,
                        n_paths: int = CHECK_PATHS) -> set[str]:
     """The inputs among ``paths`` whose holding at any of ``levels`` changes the calibrated stake's
     per-path values on ``n_paths`` paths (under any belief the calibration uses); none without a
@@ -65,14 +72,40 @@ def calibration_movers(scenario: Any, paths: Sequence[str], levels: Sequence[flo
                    for b, values in base.items() for level in levels)}
 
 
+def variant_gains(variant: Any, n_paths: int, seed: int, quantiles: dict[str, float] | None,
+                  fixed: dict[str, float]) -> dict[str, float]:
+    """Each side's gain (and SE) from ``recommended`` over the contract in force in ``variant`` with
+    inputs held: drawn ones at ``quantiles`` levels (recalibrated), others ``fixed`` by
+    :func:`~zopa.sensitivity.engine.pin` (a module-level function, so a helper process can run it)."""
+    from zopa.sensitivity.engine import pin
+    from zopa.value import value_scenario
+
+    sq = variant.meta.status_quo
+    target = pin(variant, fixed) if fixed else variant
+    v = value_scenario(target, n_paths, seed, packages=[sq, "recommended"], quantiles=quantiles or None)
+    return _gains(v, sq)
+
+
+def _gains(v: Any, sq: str) -> dict[str, float]:
+    row = {}
+    for p in v.parties:
+        d = v.difference(p, "recommended", sq)
+        row[OUTPUT.format(party=p)], row[OUTPUT.format(party=p) + ".se"] = d.value, d.value_se
+    return row
+
+
 def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_paths: int, seed: int = 0,
                            include: Sequence[str] | None = None,
-                           progress: Callable[[int, int], None] | None = None) -> Any:
+                           progress: Callable[[int, int], None] | None = None, helper: Any = None,
+                           movers: set[str] | None = None) -> Any:
     """The tornado of :data:`OUTPUT` for deal-space package ``package`` (a
-    :class:`~zopa.sensitivity.tornado.TornadoResult`; see the module docstring)."""
+    :class:`~zopa.sensitivity.tornado.TornadoResult`; see the module docstring). ``helper`` (a
+    :class:`zopa.workers.Helper`) values the variants valued alone beside the batch; ``movers``: the
+    inputs :func:`calibration_movers` finds, when already known (the calibrated stake is the
+    scenario's, whatever package is added to it)."""
     from zopa.basis import serial_blas, worker_threads
     from zopa.recommend import package_scenario
-    from zopa.sensitivity.engine import DRAWN_SECTIONS, HIGH, LOW, UNPINNED, pin, uncertain_inputs
+    from zopa.sensitivity.engine import DRAWN_SECTIONS, HIGH, LOW, UNPINNED, uncertain_inputs
     from zopa.sensitivity.tornado import InputRange, tornado
     from zopa.value import value_scenario
     from zopa.world import RandomStreams
@@ -83,16 +116,10 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
     inputs = uncertain_inputs(scenario, include)
     ranges = [InputRange(i.path, UNPINNED, LOW, HIGH, label=i.label) for i in inputs]
     drawn = [i.path for i in inputs if i.path.startswith(DRAWN_SECTIONS)]
-    movers = calibration_movers(variant, drawn, (LOW, HIGH), seed)
+    if movers is None:
+        movers = calibration_movers(variant, drawn, (LOW, HIGH), seed)
     batched = [p for p in drawn if p not in movers]
     m = n_paths
-
-    def gains(v: Any) -> dict[str, float]:
-        row = {}
-        for p in scenario.party_ids:
-            d = v.difference(p, "recommended", sq)
-            row[OUTPUT.format(party=p)], row[OUTPUT.format(party=p) + ".se"] = d.value, d.value_se
-        return row
 
     def evaluate(levels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         n_rows = len(next(iter(levels.values())))
@@ -128,25 +155,43 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
                                noise_paths=np.arange(total) % m, progress=batch_progress)
             for j, r in enumerate(together):
                 part = slice(j * m, (j + 1) * m)
-                rows[r] = gains(dataclasses.replace(v, n_paths=m, values={k: x[part] for k, x in v.values.items()}))
+                rows[r] = _gains(dataclasses.replace(v, n_paths=m, values={k: x[part] for k, x in v.values.items()}), sq)
 
-        def single(r: int) -> None:  # recalibrated, or rebuilt with the input fixed
-            quantiles = {k: x for k, x in held[r].items() if k in drawn}
-            fixed = {k: x for k, x in held[r].items() if k not in drawn}
-            target = pin(variant, fixed) if fixed else variant
-            rows[r] = gains(value_scenario(target, m, seed, packages=packages, quantiles=quantiles or None))
+        def arguments(r: int) -> tuple:  # recalibrated, or rebuilt with the input fixed
+            return (variant, m, seed, {k: x for k, x in held[r].items() if k in drawn},
+                    {k: x for k, x in held[r].items() if k not in drawn})
+
+        def single(r: int) -> None:
+            rows[r] = variant_gains(*arguments(r))
             with lock:
                 done["alone"] += 1
             report()
 
-        tasks = ([batch] if together else []) + [functools.partial(single, r) for r in alone]
-        workers = worker_threads(len(tasks))
-        if workers > 1:  # independent valuations: numpy releases the GIL in its loops
-            with serial_blas(), ThreadPoolExecutor(workers) as pool:
-                list(pool.map(lambda task: task(), tasks))
+        if helper is not None and helper.parallel:
+            # the variants valued alone go to the helper; whichever it has not started when the batch
+            # is done are taken back and valued here
+            pending = {r: helper.submit(variant_gains, *arguments(r)) for r in alone}
+            if together:
+                batch()
+                report()
+            for r in reversed(alone):
+                if pending[r].cancel():
+                    single(r)
+            for r in alone:
+                if r not in rows:
+                    rows[r] = pending[r].result()
+                    with lock:
+                        done["alone"] += 1
+                    report()
         else:
-            for task in tasks:
-                task()
+            tasks = ([batch] if together else []) + [functools.partial(single, r) for r in alone]
+            workers = worker_threads(len(tasks))
+            if workers > 1:  # independent valuations: numpy releases the GIL in its loops
+                with serial_blas(), ThreadPoolExecutor(workers) as pool:
+                    list(pool.map(lambda task: task(), tasks))
+            else:
+                for task in tasks:
+                    task()
         return {name: np.array([rows[r][name] for r in range(n_rows)]) for name in rows[0]}
 
     return tornado(evaluate, ranges, [OUTPUT.format(party=p) for p in scenario.party_ids])

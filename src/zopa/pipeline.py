@@ -7,7 +7,10 @@ One valuation per run: the named packages are valued once (``paths``), the deal 
 (``space_paths``, by default the same paths, so its BATNAs *are* the named valuation's status quo and
 outside options, path for path), and every stage reads those. With a :class:`zopa.cache.Cache` the
 two valuations are also kept between runs and commands (keyed by scenario digest, seed, paths and
-code version).
+code version). Independent pieces — one party's deal-space columns, the restructured contract in
+force, the calibration check, the branches, the predicted package's own valuation, hinge variants —
+go to a helper process (:mod:`zopa.workers`) while the main one carries on; where they ran never
+changes a number.
 
 Which figure each stage uses: a party *decides on* its certainty equivalent (CE) when it is risk
 averse and on the risk-neutral mean otherwise (:attr:`zopa.value.Estimate.value`). The deal space's
@@ -131,12 +134,16 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
     """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage
     (:data:`STAGES`). ``cache``: where the valuations are kept (default: in process only)."""
     from zopa.basis import serial_blas
+    from zopa.workers import Helper
 
-    with serial_blas():  # zopa's own threads run the branches beside the job; BLAS stays out of their way
-        return _run_job(scenario, settings, progress, cache)
+    # a helper process takes the independent pieces (a party's deal-space columns, the branches, hinge
+    # variants); BLAS single-threaded in both, so that they do not compete for the cores
+    with serial_blas(), Helper() as helper:
+        return _run_job(scenario, settings, progress, cache, helper)
 
 
-def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | None, cache: "Cache | None") -> JobResult:
+def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | None, cache: "Cache | None",
+             helper: Any) -> JobResult:
     from zopa.cache import Cache
 
     store = cache if cache is not None else Cache(None)
@@ -151,9 +158,19 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
     timings: dict[str, float] = {}
     clock = _Clock(timings)
     branches = None
-    if scenario.branches and settings.branches:
-        # the branches are scenarios of their own: analysed in the background while the job runs
-        branches = _background(lambda: _branches(scenario, settings, tick, timings))
+    run_branches = bool(scenario.branches) and settings.branches
+    with_space = settings.space_paths > 0 and scenario.deal_space is not None
+    # while the named packages are valued here, the helper starts on what needs nothing else: which
+    # inputs move the calibration (for the hinges) and the restructured contract in force (premium)
+    movers = restructured = None
+    if with_space and settings.hinges:
+        from zopa.hinges import calibration_movers, drawn_inputs
+
+        movers = helper.submit(calibration_movers, scenario, drawn_inputs(scenario), seed=settings.seed)
+    if with_space and settings.space_paths == settings.paths and scenario.bargaining is not None:
+        restructured = _restructured(scenario, settings, store, helper)
+    if run_branches and not with_space:
+        branches = _branches(scenario, settings, tick, helper)  # nothing to wait for
     with clock("valuation"):
         valuation = store.valuation(scenario, settings.paths, settings.seed,
                                     progress=tick("valuing packages", settings.paths))
@@ -166,13 +183,15 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
             with clock("deal_space"):
                 result.space_valuation = store.space(
                     scenario, space_paths, settings.seed, progress=tick("valuing the deal space", space_paths),
-                    valuation=valuation if space_paths == settings.paths else None)
+                    valuation=valuation if space_paths == settings.paths else None, helper=helper)
+            if run_branches:  # the scenarios of the open questions, beside the rest of the job
+                branches = _branches(scenario, settings, tick, helper)
         with clock("analysis"):
             done = tick("bargaining analysis", 1)
             loss = None
             if space_paths == settings.paths and scenario.bargaining is not None:
                 # the joint restructuring premium, valued once for the deadline model and the recommendation
-                result.premium = _premium(scenario, valuation, store)
+                result.premium = _premium(scenario, valuation, store, restructured)
                 loss = max(sum(e.value for e in result.premium.values()), 0.0)
             result.analysis, _ = analyze_scenario(scenario, space_paths, settings.seed, deadline_loss=loss,
                                                   valuation=valuation, space_valuation=result.space_valuation,
@@ -201,70 +220,36 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
             if done:
                 done(1, 1)
     if result.analysis is not None:
-        with clock("recommendation"):
-            done = tick("recommendation", 1)
-            result.recommendation = _recommendation(result, store)
-            if done:
-                done(1, 1)
-    if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
-        with clock("hinges"):
-            _hinges(result, lambda total: tick("what the answer hinges on", total))
+        def hinges() -> None:  # once the predicted package is known, while its reasons are valued
+            if settings.hinges and result.recommendation is not None and result.space_valuation is not None:
+                with clock("hinges"):
+                    _hinges(result, lambda total: tick("what the answer hinges on", total), helper,
+                            movers.result() if movers is not None else None)
+
+        done = tick("recommendation", 1)
+        start = time.perf_counter()
+        result.recommendation = _recommendation(result, store, helper, hinges)
+        timings["recommendation"] = time.perf_counter() - start - timings.get("hinges", 0.0)
+        if done:
+            done(1, 1)
     if branches is not None:
-        result.branches = branches.result()
+        with clock("branches"):  # the time the job waited for them
+            result.branches = branches.result()
+        if progress is not None:
+            n_options = sum(len(b.options) for b in scenario.branches.values())
+            progress("branches", n_options, n_options)
     if settings.sensitivity:
         _sensitivity(result, tick)
     return result
 
 
-def _branches(scenario: Scenario, settings: JobSettings, tick: Callable[..., Any], timings: dict[str, float]) -> Any:
+def _branches(scenario: Scenario, settings: JobSettings, tick: Callable[..., Any], helper: Any) -> Any:
+    """The branches' analysis, submitted to ``helper`` (a future; its progress is reported when done)."""
     from zopa.branches import analyze_branches
 
-    start = time.perf_counter()
-    n_options = sum(len(b.options) for b in scenario.branches.values())
-    out = analyze_branches(scenario, settings.branch_paths, settings.branch_space_paths, settings.seed,
-                           progress=tick("branches", n_options))
-    timings["branches"] = time.perf_counter() - start
-    return out
-
-
-class _Background:
-    """A computation on its own thread; :meth:`result` waits for it (and re-raises its error)."""
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        import threading
-
-        self._fn: Callable[[], Any] = fn
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="zopa-background", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._value = self._fn()
-        except BaseException as exc:  # handed to the caller of result()
-            self._error = exc
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
-def _background(fn: Callable[[], Any]) -> Any:
-    """``fn`` on a background thread when more than one CPU is available, else run now."""
-    from zopa.basis import worker_threads
-
-    if worker_threads(2) > 1:
-        return _Background(fn)
-    value = fn()
-
-    class _Done:
-        def result(self) -> Any:
-            return value
-
-    return _Done()
+    tick("branches", sum(len(b.options) for b in scenario.branches.values()))
+    return helper.submit(analyze_branches, scenario, settings.branch_paths, settings.branch_space_paths,
+                         settings.seed)
 
 
 class _Clock:
@@ -284,10 +269,22 @@ class _Clock:
         self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.start
 
 
-def _premium(scenario: Scenario, valuation: Valuation, store: "Cache") -> dict[str, Any]:
+def _restructured(scenario: Scenario, settings: JobSettings, store: "Cache", helper: Any) -> Any:
+    """The restructured contract in force valued in the helper (a future; None when it does not apply)."""
+    from zopa.cache import cached_valuation
+    from zopa.restructuring import with_restructured_status_quo
+
+    sq = scenario.meta.status_quo
+    if scenario.world.funding is None or scenario.packages[sq].restructured:
+        return None
+    variant, name = with_restructured_status_quo(scenario)
+    return helper.submit(cached_valuation, store.root, store.enabled, variant, settings.paths, settings.seed, [name])
+
+
+def _premium(scenario: Scenario, valuation: Valuation, store: "Cache", restructured: Any = None) -> dict[str, Any]:
     """Each party's restructuring premium (:func:`zopa.restructuring.restructuring_premium`) on the
-    valuation's paths: only the restructured contract in force is valued, the contract in force is
-    the valuation's."""
+    valuation's paths: only the restructured contract in force is valued (``restructured``: that
+    valuation, pending), the contract in force is the valuation's."""
     from zopa.cache import with_packages
     from zopa.restructuring import with_restructured_status_quo
 
@@ -295,15 +292,20 @@ def _premium(scenario: Scenario, valuation: Valuation, store: "Cache") -> dict[s
     if scenario.world.funding is None or scenario.packages[sq].restructured:
         return {}
     variant, name = with_restructured_status_quo(scenario)
-    v = with_packages(valuation, store.valuation(variant, valuation.n_paths, valuation.seed, packages=[name]))
+    extra = restructured.result() if restructured is not None else \
+        store.valuation(variant, valuation.n_paths, valuation.seed, packages=[name])
+    v = with_packages(valuation, extra)
     return {p: v.difference(p, name, sq) for p in scenario.party_ids}
 
 
-def _recommendation(result: JobResult, store: "Cache") -> Any:
+def _recommendation(result: JobResult, store: "Cache", helper: Any = None,
+                    meanwhile: Callable[[], None] | None = None) -> Any:
     """The reconciled recommendation (:func:`zopa.recommend.recommend_scenario`): patience-weighted
     Nash from the threat point (when threats are declared), the predicted package valued directly for
-    its reasons on the valuation's paths, and the restructuring premium already valued."""
-    from zopa.cache import with_packages
+    its reasons on the valuation's paths (in ``helper``, while ``meanwhile()`` runs with
+    ``result.recommendation`` already naming the package), and the restructuring premium already
+    valued."""
+    from zopa.cache import cached_valuation, with_packages
     from zopa.recommend import package_scenario, recommend
     from zopa.results import PartyValue, Provenance
 
@@ -319,17 +321,27 @@ def _recommendation(result: JobResult, store: "Cache") -> Any:
     space_paths = int(getattr(result.space_valuation, "n_paths", v.n_paths))
     made = Provenance("deal-space analysis", {"reason_paths": v.n_paths}, v.seed, space_paths)
     first = recommend(result.analysis, threat_point, result.negotiation, provenance=made)
+    result.recommendation = first  # the package is settled; its reasons follow
     if first is None or result.space_valuation is None:
+        if meanwhile is not None:
+            meanwhile()
         return first
     variant = package_scenario(s, result.space_valuation.space, first.package)
-    named = with_packages(v, store.valuation(variant, v.n_paths, v.seed, packages=["recommended"]))
+    pending = helper.submit(cached_valuation, store.root, store.enabled, variant, v.n_paths, v.seed,
+                            ["recommended"]) if helper is not None else None
+    if meanwhile is not None:
+        meanwhile()
+    extra = pending.result() if pending is not None else \
+        store.valuation(variant, v.n_paths, v.seed, packages=["recommended"])
+    named = with_packages(v, extra)
     premium = result.premium if result.premium is not None else _premium(s, v, store)
     prem = {p: PartyValue.of(premium[p]) for p in first.parties} if premium else None
     return recommend(result.analysis, threat_point, result.negotiation, package_valuation=named,
                      package_name="recommended", premium=prem, provenance=made)
 
 
-def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None]) -> None:
+def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] | None], helper: Any = None,
+            movers: set[str] | None = None) -> None:
     """The quick tornado of the recommendation, on :func:`~zopa.hinges.hinge_paths` paths per variant;
     ``tick(variants)`` starts the stage's progress."""
     from zopa.hinges import hinge_paths, recommendation_tornado
@@ -341,7 +353,7 @@ def _hinges(result: JobResult, tick: Callable[[int], Callable[[int, int], None] 
         return
     m = min(hinge_paths(n_inputs, st.hinge_budget), max(200, st.paths // 20))
     result.hinges = recommendation_tornado(s, result.space_valuation, result.recommendation.package, m, st.seed,
-                                           progress=tick(2 * n_inputs + 1))
+                                           progress=tick(2 * n_inputs + 1), helper=helper, movers=movers)
     result.hinge_paths = m
 
 

@@ -129,9 +129,11 @@ class StageProgress:
         if not self.plain:
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+            # redrawn on each update, not by a refresh thread: a job forks its helper process only
+            # while it runs a single thread
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
                                 TextColumn("{task.completed:,}/{task.total:,} {task.fields[unit]}"),
-                                TimeElapsedColumn(), console=self.console, transient=True)
+                                TimeElapsedColumn(), console=self.console, transient=True, auto_refresh=False)
             self.bar.__enter__()
         return self
 
@@ -148,7 +150,7 @@ class StageProgress:
             if self.bar is not None:
                 self.tasks[stage] = self.bar.add_task(stage, total=max(total, 1), unit=unit)
         if self.bar is not None:
-            self.bar.update(self.tasks[stage], completed=done, total=max(total, 1))
+            self.bar.update(self.tasks[stage], completed=done, total=max(total, 1), refresh=True)
             return
         complete = total > 0 and done >= total
         if self.quiet or stage in self.finished or not (complete or now - self.last[stage] >= self.interval):

@@ -205,11 +205,13 @@ def analysis_with_progress(scenario: Any, paths: int, seed: int, cache: Any = No
     """The deal-space analysis (:func:`zopa.analysis.analyze_scenario`) with its progress on stderr;
     the valuation comes from ``cache`` when ``zopa run`` (or another command) already made it."""
     from zopa.analysis import analyze_scenario
+    from zopa.basis import serial_blas
+    from zopa.workers import Helper
 
-    with StageProgress(quiet=quiet) as progress:
+    with StageProgress(quiet=quiet) as progress, serial_blas(), Helper() as helper:
         stage = "valuing the deal space" if scenario.deal_space is not None else "valuing packages"
         return analyze_scenario(scenario, paths, seed, progress=lambda done, total: progress(stage, done, total),
-                                cache=cache)
+                                cache=cache, helper=helper)
 
 
 def print_analysis(analysis: Any, unit: Optional[str] = None) -> None:
