@@ -34,3 +34,26 @@ def test_branch_paths_must_name_inputs():
         "x": {"label": "x", "set": {"world.revenue.inital": 1.0}}, "y": {"label": "y", "set": {"world.revenue.initial": 2.0}}}}}
     with pytest.raises(ScenarioError, match="did you mean 'world.revenue.initial'"):
         validate_data(data, "<test>")
+
+
+def test_the_job_reports_the_headline_answer_with_its_own_numbers(builtin):
+    """The answer that leaves the scenario as written is the headline: its row carries the job's own
+    status quo and Nash package (one value per quantity), and the other answers are analysed as
+    scenarios of their own, exactly as ``analyze_branches`` does for them alone."""
+    from zopa.branches import headline_options
+    from zopa.pipeline import JobSettings, run_job
+
+    assert headline_options(builtin) == {("cap_scope", "counts")}
+    settings = JobSettings(paths=600, space_paths=600, branch_paths=600, branch_space_paths=300, hinges=False,
+                           negotiation=None)
+    result = run_job(builtin, settings)
+    counts, apart = result.branches
+    assert (counts.option, counts.headline, apart.option, apart.headline) == ("counts", True, "apart", False)
+    sq = builtin.meta.status_quo
+    for p in builtin.party_ids:
+        e = result.valuation.estimate(sq, p)
+        assert counts.status_quo[p] == (e.value, e.value_se)
+    nash = result.analysis.solutions["nash"]
+    assert counts.nash == dict(nash.choices) and counts.space_paths == 600
+    alone, = analyze_branches(builtin, 600, 300, 0, options=[("cap_scope", "apart")])
+    assert apart == alone and apart.space_paths == 300

@@ -5,6 +5,7 @@ Each check runs in a fresh interpreter and reads ``sys.modules`` (no timing: CI 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -63,3 +64,15 @@ def test_import_zopa_is_cheap_and_the_calls_load_on_use():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["[]", "True", "True", "value_scenario"]
+
+
+def test_the_main_job_without_a_report_loads_no_plotting_or_tables(tmp_path):
+    """``zopa run --no-report`` prints to the terminal: plotly, pandas and pyarrow (the report's
+    figures and tables) stay unloaded, and so do SALib and Dask (the full sensitivity analyses)."""
+    code = RUNNER.replace("{heavy}", repr(("plotly", "pandas", "pyarrow", "SALib", "dask")))
+    out = subprocess.run([sys.executable, "-c", code, "run", "--no-report", "--no-cache", "--paths", "400"],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "ZOPA_CACHE_DIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    text, _, tail = out.stdout.rpartition("\n@@")
+    assert json.loads(tail) == [], f"zopa run --no-report imported {tail}"
+    assert "Recommendation" in text

@@ -250,6 +250,7 @@ def value_space(
     beliefs: Mapping[str, str] | None = None,
     valuation: Valuation | None = None,
     helper: Any = None,
+    queued: Callable[[], None] | None = None,
 ) -> SpaceValuation:
     """Value every package of ``scenario.deal_space`` for both parties under their own beliefs.
 
@@ -260,7 +261,9 @@ def value_space(
     ``seed``, no pinned inputs) that covers the BATNA packages; it is used instead of valuing them
     again (the values are identical: paths do not depend on which packages are valued).
     ``progress(done, total)`` reports paths valued, several times per chunk of paths. ``helper``
-    (a :class:`zopa.workers.Helper`) values the other parties' columns beside this one's.
+    (a :class:`zopa.workers.Helper`) values the other parties' side beside this one's; ``queued()``
+    is called once that work is queued (at once without a helper), so that the caller can queue
+    more behind it.
     """
     if scenario.deal_space is None:
         raise ValueError("the scenario has no [deal_space]; add issues to analyse a deal space")
@@ -269,58 +272,77 @@ def value_space(
     parties = scenario.party_ids
     scale = exit_scale(scenario, seed, quantiles)
     view = {p: (beliefs or {}).get(p, p) for p in parties}
-    columns: dict[str, np.ndarray] = {}
-    constant: dict[str, np.ndarray] = {}
-    first, others = parties[0], parties[1:]
-    workers = worker_threads(len(parties))
-    # the parties' worlds are independent: the others' columns in the helper process (or threads)
-    if helper is not None and helper.parallel and others:
-        pending = {p: helper.submit(party_columns, scenario, p, view[p], n_paths, seed, scale, expanded, chunk_size,
-                                    quantiles) for p in others}
-        share = (lambda done, total: progress(done // len(parties), total)) if progress is not None else None
-        columns[first], constant[first] = party_columns(scenario, first, view[first], n_paths, seed, scale, space,
-                                                        chunk_size, quantiles, share)
-        for p, future in pending.items():
-            columns[p], constant[p] = future.result()
-    elif workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            done = dict(zip(parties, pool.map(
-                lambda p: party_columns(scenario, p, view[p], n_paths, seed, scale, space, chunk_size, quantiles,
-                                        progress if p == first else None), parties)))
-        for p in parties:
-            columns[p], constant[p] = done[p]
-    else:
-        for i, p in enumerate(parties):
-            step = (lambda done, total, i=i: progress((i * total + done) // len(parties), total)) \
-                if progress is not None else None
-            columns[p], constant[p] = party_columns(scenario, p, view[p], n_paths, seed, scale, space, chunk_size,
-                                                    quantiles, step)
-    if progress is not None:
-        progress(n_paths, n_paths)
-
     needed = sorted({q for p in parties for q in batna_of(scenario, p)})
     fallback = valuation
     if (fallback is None or quantiles or fallback.n_paths != n_paths or fallback.seed != seed
             or not set(needed) <= set(fallback.packages) or fallback.scenario is not scenario):
         fallback = value_scenario(scenario, n_paths, seed, packages=needed, chunk_size=chunk_size, quantiles=quantiles)
-    cols = space.column_index(space.choices)
-    factors = factorise(space)
 
-    def summarise(p: str) -> PartyValues:
-        a = fallback.risk_aversion(p)
+    def batna(p: str) -> Batna:
         options = {q: fallback.estimate(q, p, view[p]) for q in batna_of(scenario, p)}
         best = max(options, key=lambda q: options[q].value)
-        return dataclasses.replace(
-            _party_values(p, columns[p], constant[p], fallback.values[(best, p, view[p])], best, cols, a, factors),
-            inside=float(options[scenario.meta.status_quo].value))
+        return Batna(best, fallback.values[(best, p, view[p])], float(options[scenario.meta.status_quo].value),
+                     fallback.risk_aversion(p))
 
-    with serial_blas():
+    def values_of(p: str, report: Callable[[int, int], None] | None = None) -> PartyValues:
+        return party_space_values(scenario, p, view[p], n_paths, seed, scale, batna(p), space, chunk_size, quantiles,
+                                  report)
+
+    out: dict[str, PartyValues] = {}
+    first, others = parties[0], parties[1:]
+    workers = worker_threads(len(parties))
+    # the parties' worlds are independent: the others' values in the helper process (or threads)
+    if helper is not None and helper.parallel and others:
+        pending = {p: helper.submit(party_space_values, scenario, p, view[p], n_paths, seed, scale, batna(p),
+                                    expanded, chunk_size, quantiles) for p in others}
+        if queued is not None:
+            queued()
+        share = (lambda done, total: progress(done // len(parties), total)) if progress is not None else None
+        out[first] = values_of(first, share)
+        for p, future in pending.items():
+            out[p] = future.result()
+    else:
+        if queued is not None:
+            queued()
         if workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                out = dict(zip(parties, pool.map(summarise, parties)))
+            with serial_blas(), ThreadPoolExecutor(workers) as pool:  # one BLAS setting for both threads
+                out = dict(zip(parties, pool.map(lambda p: values_of(p, progress if p == first else None), parties)))
         else:
-            out = {p: summarise(p) for p in parties}
-    return SpaceValuation(scenario, space, out, n_paths, seed, _time.perf_counter() - started)
+            for i, p in enumerate(parties):
+                step = (lambda done, total, i=i: progress((i * total + done) // len(parties), total)) \
+                    if progress is not None else None
+                out[p] = values_of(p, step)
+    if progress is not None:
+        progress(n_paths, n_paths)
+    return SpaceValuation(scenario, space, {p: out[p] for p in parties}, n_paths, seed, _time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class Batna:
+    """A party's BATNA on the deal space's paths: the best of its options by the party's utility
+    (``package``), its per-path values ``(N,)``, the contract in force's utility (the inside option)
+    and the party's risk aversion (``None``: risk neutral)."""
+
+    package: str
+    paths: np.ndarray
+    inside: float
+    risk_aversion: float | None
+
+
+def party_space_values(scenario: Scenario, party: str, belief: str, n_paths: int, seed: int, scale: float,
+                       batna: Batna, expanded: ExpandedSpace | None = None, chunk_size: int = DEFAULT_CHUNK,
+                       quantiles: Mapping[str, float | np.ndarray] | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> PartyValues:
+    """``party``'s view of every package of the deal space: its basis columns
+    (:func:`party_columns`) summarised into means, utilities and paired standard errors (a
+    module-level function, so a helper process can run it)."""
+    space = expanded or expand(scenario.deal_space)  # type: ignore[arg-type]
+    columns, constant = party_columns(scenario, party, belief, n_paths, seed, scale, space, chunk_size, quantiles,
+                                      progress)
+    with serial_blas():
+        values = _party_values(party, columns, constant, batna.paths, batna.package, space.column_index(space.choices),
+                               batna.risk_aversion, factorise(space))
+    return dataclasses.replace(values, inside=batna.inside)
 
 
 def party_columns(scenario: Scenario, party: str, belief: str, n_paths: int, seed: int, scale: float,

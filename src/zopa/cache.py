@@ -207,35 +207,44 @@ class Cache:
     # -- results -------------------------------------------------------------------------------
 
     def valuation(self, scenario: "Scenario", n_paths: int, seed: int = 0, packages: list[str] | None = None,
-                  progress: Progress | None = None) -> "Valuation":
-        """:func:`zopa.value.value_scenario` of ``packages`` (default: all), kept under its key."""
-        from zopa.value import value_scenario
-
+                  progress: Progress | None = None, helper: Any = None,
+                  queued: Callable[[], None] | None = None) -> "Valuation":
+        """:func:`zopa.value.value_scenario` of ``packages`` (default: all), kept under its key.
+        ``helper`` (:class:`zopa.workers.Helper`) values the worlds of the other parties' beliefs
+        beside the first party's, and ``queued()`` is called once that is queued (at once when the
+        valuation is kept or there is no helper)."""
         names = list(packages or scenario.packages)
-        if not self.enabled:
-            return value_scenario(scenario, n_paths, seed, packages=names, progress=progress)
         key = self.key("valuation", scenario, n_paths=int(n_paths), seed=int(seed), packages=names)
-        found = self._find("valuation", key, scenario, valuation_from_arrays)
+        found = self._find("valuation", key, scenario, valuation_from_arrays) if self.enabled else None
         if found is not None:
+            if queued is not None:
+                queued()
             return self._hit(found, n_paths, progress)
-        result = value_scenario(scenario, n_paths, seed, packages=names, progress=progress)
-        self._keep("valuation", key, result, valuation_to_arrays)
+        result = split_valuation(scenario, n_paths, seed, names, progress, helper, queued)
+        if self.enabled:
+            self._keep("valuation", key, result, valuation_to_arrays)
         return result
 
     def space(self, scenario: "Scenario", n_paths: int, seed: int = 0, valuation: "Valuation | None" = None,
-              progress: Progress | None = None, helper: Any = None) -> "SpaceValuation":
+              progress: Progress | None = None, helper: Any = None,
+              queued: Callable[[], None] | None = None) -> "SpaceValuation":
         """:func:`zopa.basis.value_space` of the scenario's deal space, kept under its key.
         ``valuation`` (the named packages on the same paths) saves valuing the BATNAs again;
-        ``helper`` (:class:`zopa.workers.Helper`) values a party's columns beside the other's."""
+        ``helper`` (:class:`zopa.workers.Helper`) values a party's side beside the other's, and
+        ``queued()`` is called once that is queued (at once when the space is kept)."""
         from zopa.basis import value_space
 
         if not self.enabled:
-            return value_space(scenario, n_paths, seed, progress=progress, valuation=valuation, helper=helper)
+            return value_space(scenario, n_paths, seed, progress=progress, valuation=valuation, helper=helper,
+                               queued=queued)
         key = self.key("space", scenario, n_paths=int(n_paths), seed=int(seed))
         found = self._find("space", key, scenario, space_from_arrays)
         if found is not None:
+            if queued is not None:
+                queued()
             return self._hit(found, n_paths, progress)
-        result = value_space(scenario, n_paths, seed, progress=progress, valuation=valuation, helper=helper)
+        result = value_space(scenario, n_paths, seed, progress=progress, valuation=valuation, helper=helper,
+                             queued=queued)
         self._keep("space", key, result, space_to_arrays)
         return result
 
@@ -298,6 +307,26 @@ def cached_valuation(root: Path | None, enabled: bool, scenario: "Scenario", n_p
     """:meth:`Cache.valuation` in a cache at ``root`` (a module-level function, so a helper process
     can run it: the result is kept on disk there and returned)."""
     return Cache(root, enabled).valuation(scenario, n_paths, seed, packages=packages)
+
+
+def split_valuation(scenario: "Scenario", n_paths: int, seed: int, packages: list[str],
+                    progress: Progress | None = None, helper: Any = None,
+                    queued: Callable[[], None] | None = None) -> "Valuation":
+    """:func:`zopa.value.value_scenario`, the first party's belief worlds here and the others' in
+    ``helper`` when it runs beside this process (the same numbers either way:
+    :func:`zopa.value.join_beliefs`); ``queued()`` once the helper's share is queued."""
+    from zopa.value import join_beliefs, value_scenario
+
+    first, *others = scenario.party_ids
+    if helper is None or not helper.parallel or not others:
+        if queued is not None:
+            queued()
+        return value_scenario(scenario, n_paths, seed, packages=packages, progress=progress)
+    pending = helper.submit(value_scenario, scenario, n_paths, seed, packages=packages, beliefs=others)
+    if queued is not None:
+        queued()
+    mine = value_scenario(scenario, n_paths, seed, packages=packages, progress=progress, beliefs=[first])
+    return join_beliefs([mine, pending.result()])
 
 
 def with_packages(base: "Valuation", extra: "Valuation") -> "Valuation":

@@ -163,29 +163,39 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
     # while the named packages are valued here, the helper starts on what needs nothing else: which
     # inputs move the calibration (for the hinges) and the restructured contract in force (premium)
     movers = restructured = None
-    if with_space and settings.hinges:
-        from zopa.hinges import calibration_movers, drawn_inputs
 
-        movers = helper.submit(calibration_movers, scenario, drawn_inputs(scenario), seed=settings.seed)
-    if with_space and settings.space_paths == settings.paths and scenario.bargaining is not None:
-        restructured = _restructured(scenario, settings, store, helper)
-    if run_branches and not with_space:
-        branches = _branches(scenario, settings, tick, helper)  # nothing to wait for
+    def queue_independent() -> None:
+        nonlocal movers, restructured, branches
+        if with_space and settings.hinges:
+            from zopa.hinges import calibration_movers, drawn_inputs
+
+            movers = helper.submit(calibration_movers, scenario, drawn_inputs(scenario), seed=settings.seed)
+        if with_space and settings.space_paths == settings.paths and scenario.bargaining is not None:
+            restructured = _restructured(scenario, settings, store, helper)
+        if run_branches and not with_space:
+            branches = _branches(scenario, settings, tick, helper)  # nothing to wait for
+
     with clock("valuation"):
+        # the other party's belief worlds go to the helper first, then what needs nothing else
         valuation = store.valuation(scenario, settings.paths, settings.seed,
-                                    progress=tick("valuing packages", settings.paths))
+                                    progress=tick("valuing packages", settings.paths), helper=helper,
+                                    queued=queue_independent)
     result = JobResult(scenario, settings, valuation, timings=timings)
     if settings.space_paths > 0 and (scenario.deal_space is not None or len(scenario.packages) > 1):
         from zopa.analysis import analyze_scenario
 
         space_paths = settings.space_paths if scenario.deal_space is not None else settings.paths
         if scenario.deal_space is not None:
+            def queue_branches() -> None:  # the open questions' scenarios, behind the helper's deal-space share
+                nonlocal branches
+                if run_branches:
+                    branches = _branches(scenario, settings, tick, helper)
+
             with clock("deal_space"):
                 result.space_valuation = store.space(
                     scenario, space_paths, settings.seed, progress=tick("valuing the deal space", space_paths),
-                    valuation=valuation if space_paths == settings.paths else None, helper=helper)
-            if run_branches:  # the scenarios of the open questions, beside the rest of the job
-                branches = _branches(scenario, settings, tick, helper)
+                    valuation=valuation if space_paths == settings.paths else None, helper=helper,
+                    queued=queue_branches)
         with clock("analysis"):
             done = tick("bargaining analysis", 1)
             loss = None
@@ -234,7 +244,7 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
             done(1, 1)
     if branches is not None:
         with clock("branches"):  # the time the job waited for them
-            result.branches = branches.result()
+            result.branches = _with_headline(result, branches.result())
         if progress is not None:
             n_options = sum(len(b.options) for b in scenario.branches.values())
             progress("branches", n_options, n_options)
@@ -244,12 +254,39 @@ def _run_job(scenario: Scenario, settings: JobSettings, progress: Progress | Non
 
 
 def _branches(scenario: Scenario, settings: JobSettings, tick: Callable[..., Any], helper: Any) -> Any:
-    """The branches' analysis, submitted to ``helper`` (a future; its progress is reported when done)."""
-    from zopa.branches import analyze_branches
+    """The branches' analysis, submitted to ``helper`` (a future; its progress is reported when done).
+    An option that leaves the scenario as written is the headline itself: when the job analyses it
+    on the branches' paths or more, its row is the job's own (:func:`_with_headline`), so each
+    quantity has one value per run."""
+    from zopa.branches import analyze_branches, branch_options
 
-    tick("branches", sum(len(b.options) for b in scenario.branches.values()))
+    options = branch_options(scenario)
+    reused = _reused(scenario, settings)
+    tick("branches", len(options))
     return helper.submit(analyze_branches, scenario, settings.branch_paths, settings.branch_space_paths,
-                         settings.seed)
+                         settings.seed, options=[o for o in options if o not in reused])
+
+
+def _reused(scenario: Scenario, settings: JobSettings) -> set[tuple[str, str]]:
+    """The branch options whose rows are the job's own numbers: those equal to the scenario as
+    written, when the job values its contract in force on the branches' paths and analyses it
+    whenever the branches would."""
+    from zopa.branches import headline_options
+
+    same = settings.branch_paths == settings.paths and (settings.space_paths > 0 or settings.branch_space_paths == 0)
+    return headline_options(scenario) if same else set()
+
+
+def _with_headline(result: JobResult, rows: list[Any]) -> list[Any]:
+    """The branch rows in the scenario's order, the headline options' rows from the job's results."""
+    from zopa.branches import branch_options, branch_result
+
+    s, st = result.scenario, result.settings
+    reused = _reused(s, st)
+    computed = iter(rows)
+    space_paths = st.space_paths if s.deal_space is not None else st.paths
+    return [branch_result(s, b, o, result.valuation, result.analysis, space_paths, True) if (b, o) in reused
+            else next(computed) for b, o in branch_options(s)]
 
 
 class _Clock:

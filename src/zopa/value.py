@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import time as _time
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 from scipy.special import logsumexp
@@ -234,8 +235,11 @@ def value_scenario(
     progress: Callable[[int, int], None] | None = None,
     quantiles: Mapping[str, float | np.ndarray] | None = None,
     noise_paths: np.ndarray | None = None,
+    beliefs: Sequence[str] | None = None,
 ) -> Valuation:
-    """Value packages (default: all) for both parties under both parties' beliefs.
+    """Value packages (default: all) for both parties under both parties' beliefs (or only under
+    ``beliefs``: each belief set's worlds are independent, so :func:`join_beliefs` of valuations
+    under different beliefs is the valuation under all of them, to the last bit).
 
     Paths are processed in chunks of ``chunk_size``; results are identical for any chunk size.
     ``progress(done, total)`` is called after each chunk. ``quantiles`` pins inputs by TOML path and
@@ -254,7 +258,8 @@ def value_scenario(
     scale = 1.0 if cal is None else cal.scale
     resolved = {pkg: scenario.package_terms(pkg) for pkg in packages}
     states = sorted({scenario.packages[pkg].restructured for pkg in packages})
-    keys = [(pkg, party, belief) for pkg in packages for party in parties for belief in parties]
+    views = list(beliefs) if beliefs is not None else parties
+    keys = [(pkg, party, belief) for pkg in packages for party in parties for belief in views]
     values = {k: np.empty(n_paths) for k in keys}
     terms: dict[tuple[str, str, str], dict[str, np.ndarray]] = {k: {} for k in keys}
     labels = {pkg: term_labels_of(resolved[pkg]) for pkg in packages}
@@ -264,7 +269,7 @@ def value_scenario(
         n = min(chunk_size, n_paths - start)
         rows = slice(start, start + n)
         streams = RandomStreams(seed, start, n, quantiles or {}, noise_paths)
-        for belief in parties:
+        for belief in views:
             draws: dict[tuple[str, int], np.ndarray] = {}
             for state in states:
                 world = SimulatedWorld(scenario, belief, state, streams, draws, exit_scale=scale)
@@ -331,6 +336,22 @@ def value_scenario(
     return Valuation(scenario, seed, n_paths, tuple(packages), values, terms,
                      _time.perf_counter() - started, labels, cal, clause_rates, chunk_size=chunk_size,
                      pinned=tuple(sorted(quantiles or {})), mapped_noise=noise_paths is not None)
+
+
+def join_beliefs(parts: Sequence[Valuation]) -> Valuation:
+    """One valuation from valuations of the same packages on the same paths under different beliefs
+    (:func:`value_scenario` with ``beliefs``)."""
+    first = parts[0]
+    for other in parts[1:]:
+        if (other.n_paths, other.seed, other.packages) != (first.n_paths, first.seed, first.packages):
+            raise ValueError("the valuations are not of the same packages on the same paths")
+    return dataclasses.replace(
+        first, values={k: v for part in parts for k, v in part.values.items()},
+        terms={k: v for part in parts for k, v in part.terms.items()},
+        clauses={k: v for part in parts for k, v in part.clauses.items()},
+        term_labels={pkg: {k: v for part in parts for k, v in part.term_labels.get(pkg, {}).items()}
+                     for pkg in first.packages},
+        seconds=max(part.seconds for part in parts))
 
 
 @dataclass(frozen=True)

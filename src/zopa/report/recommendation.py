@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from zopa.report.context import Deferred, ReportContext
-from zopa.report.html_parts import table
 from zopa.report.i18n import t
 from zopa.report.prose import phrase, recommendation_lines, terms_text, variable_threat_lines
 from zopa.report.safe import Markup, html, join, term_text
@@ -44,7 +43,8 @@ def branches_dict(rows: Sequence[Any] | None) -> list[dict[str, Any]] | None:
     return [{"branch": r.branch, "option": r.option, "label": r.label, "question": r.question,
              "status_quo": {p: {"value": v, "se": se} for p, (v, se) in r.status_quo.items()},
              "zopa_exists": r.zopa_exists, "zopa_width": list(r.zopa_width), "nash": r.nash,
-             "nash_gain": None if r.nash_gain is None else [list(g) for g in r.nash_gain]} for r in rows]
+             "nash_gain": None if r.nash_gain is None else [list(g) for g in r.nash_gain],
+             "headline": r.headline, "paths": r.paths, "space_paths": r.space_paths} for r in rows]
 
 
 def print_recommendation(rec: Any, console: Any, no_zopa: str | None = None, scenario: Any = None) -> None:
@@ -89,6 +89,8 @@ def recommendation_section(rec: Any, branches: Sequence[Any] | None, names: dict
     (drawn when the report is built: :class:`~zopa.report.context.Deferred`)."""
 
     def build(context: ReportContext) -> list[Any]:
+        from zopa.report.html_parts import table  # the HTML side only: it loads the charts (plotly)
+
         parts: list[Any] = []
         if rec is None:
             parts.append(html("<p>{}</p>", t("rec.no_zopa")))

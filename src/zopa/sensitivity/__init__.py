@@ -9,8 +9,8 @@ The first three call a batch evaluator ``evaluate(overrides) -> outputs`` (M ali
 input in, M values per output out) in as few calls as possible; sweeps call a picklable point
 function ``point(params, seed) -> outputs`` once per grid point, on Dask workers.
 
-The Sobol' names load on first use (PEP 562): SALib pulls in SciPy and pandas, which Dask
-workers that only run sweep points need not import.
+Every name loads on first use (PEP 562): SALib pulls in SciPy and pandas, which Dask workers
+that only run sweep points need not import, and figures plotly.
 """
 
 from __future__ import annotations
@@ -18,17 +18,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from zopa.sensitivity.beliefgap import BeliefGapError, BeliefGapResult, belief_gap_curve, interpolate_beliefs
-from zopa.sensitivity.sweep import PointRecord, SweepResult, local_client, point_seed, run_sweep
-from zopa.sensitivity.sweep_grid import (
-    GridMismatchError,
-    SweepError,
-    SweepFileError,
-    SweepSpec,
-    grid_from_vary,
-    load_sweep_file,
-    sample_grid,
-)
+# bound now: the function ``tornado`` shares its module's name, which importing the module would
+# otherwise leave on the package (the module needs only numpy)
 from zopa.sensitivity.tornado import (
     BatchEvaluator,
     EvaluationError,
@@ -41,6 +32,7 @@ from zopa.sensitivity.tornado import (
 )
 
 if TYPE_CHECKING:
+    from zopa.sensitivity.beliefgap import BeliefGapError, BeliefGapResult, belief_gap_curve, interpolate_beliefs
     from zopa.sensitivity.sobol import (
         SobolError,
         SobolIndices,
@@ -51,51 +43,37 @@ if TYPE_CHECKING:
         sobol_indices,
         uniform_problem,
     )
+    from zopa.sensitivity.sweep import PointRecord, SweepResult, local_client, point_seed, run_sweep
+    from zopa.sensitivity.sweep_grid import (
+        GridMismatchError,
+        SweepError,
+        SweepFileError,
+        SweepSpec,
+        grid_from_vary,
+        load_sweep_file,
+        sample_grid,
+    )
 
-_SOBOL = (
-    "SobolError",
-    "SobolIndices",
-    "SobolInput",
-    "SobolProblem",
-    "SobolResult",
-    "sobol_figure",
-    "sobol_indices",
-    "uniform_problem",
-)
+#: Public name → the module that defines it (loaded on first use, PEP 562: SALib pulls in SciPy and
+#: pandas, sweeps pyarrow, figures plotly; the main job's quick tornado needs none of them).
+_HOME = {
+    **dict.fromkeys(("BeliefGapError", "BeliefGapResult", "belief_gap_curve", "interpolate_beliefs"), "beliefgap"),
+    **dict.fromkeys(("SobolError", "SobolIndices", "SobolInput", "SobolProblem", "SobolResult", "sobol_figure",
+                     "sobol_indices", "uniform_problem"), "sobol"),
+    **dict.fromkeys(("PointRecord", "SweepResult", "local_client", "point_seed", "run_sweep"), "sweep"),
+    **dict.fromkeys(("GridMismatchError", "SweepError", "SweepFileError", "SweepSpec", "grid_from_vary",
+                     "load_sweep_file", "sample_grid"), "sweep_grid"),
+}
 
-__all__ = [
-    "BatchEvaluator",
-    "BeliefGapError",
-    "BeliefGapResult",
-    "EvaluationError",
-    "GridMismatchError",
-    "InputRange",
-    "PointRecord",
-    "SweepError",
-    "SweepFileError",
-    "SweepResult",
-    "SweepSpec",
-    "TornadoError",
-    "TornadoResult",
-    "TornadoRow",
-    "belief_gap_curve",
-    "grid_from_vary",
-    "interpolate_beliefs",
-    "load_sweep_file",
-    "local_client",
-    "point_seed",
-    "run_sweep",
-    "sample_grid",
-    "tornado",
-    "tornado_figure",
-    *_SOBOL,
-]
+__all__ = sorted([*_HOME, "BatchEvaluator", "EvaluationError", "InputRange", "TornadoError", "TornadoResult",
+                  "TornadoRow", "tornado", "tornado_figure"])
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _SOBOL:
+    module = _HOME.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("zopa.sensitivity.sobol"), name)
+    value = getattr(importlib.import_module(f"zopa.sensitivity.{module}"), name)
     globals()[name] = value
     return value
 

@@ -21,12 +21,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import plotly.graph_objects as go
 
 from zopa.noise import NOISE
 from zopa.results import Provenance
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 BatchEvaluator = Callable[[dict[str, np.ndarray]], Mapping[str, np.ndarray]]
 """``evaluate(overrides) -> outputs``: M aligned values per input in, M values per output out."""
@@ -255,12 +258,14 @@ def tornado(
     return TornadoResult(inputs=inputs, outputs=out_names, rows=rows, provenance=made)
 
 
-def tornado_figure(result: TornadoResult, output: str, title: str | None = None) -> go.Figure:
+def tornado_figure(result: TornadoResult, output: str, title: str | None = None) -> "go.Figure":
     """Horizontal bars from the base output to the output at each input's low and high end.
 
     The largest swing is drawn at the top; the low-end bar is narrower and drawn over the high-end
     one.  Bars whose swing is within noise are faded and their label marked "(noise)".
     """
+    import plotly.graph_objects as go
+
     rows = result.rows.get(output)
     if rows is None:
         raise TornadoError(f"unknown output {output!r}; have {list(result.outputs)}")
