@@ -104,3 +104,43 @@ def test_packages_sharing_a_term_but_not_a_decision_do_not_share_its_value():
     assert together.clauses[("deal2", "a")]["agi"].declared == 0.0
     for party in ("a", "b"):
         np.testing.assert_array_equal(together.values[("deal2", party, party)], alone.values[("deal2", party, party)])
+
+
+def test_decided_values_picked_from_the_alternatives_equal_valuing_again(builtin, monkeypatch):
+    """Once a clause is decided, a stake's values are picked path by path from the alternatives the
+    decision valued (never, at eligibility, after court or panel): bit for bit what valuing the term
+    again in the decided world gives — for the named packages (every rule: board, panel,
+    counterparty agreement) and for every column of the deal space."""
+    import zopa.basis as basis
+    import zopa.value as value
+    from zopa.calibration import exit_scale
+    from zopa.dealspace import expand
+
+    picked = []
+    real = value.decided_term_values
+
+    def counting(*args):
+        out = real(*args)
+        picked.append(out is not None)
+        return out
+
+    def run():
+        v = value_scenario(builtin, 700, 3)
+        space = expand(builtin.deal_space)
+        cols = [basis.party_columns(builtin, p, p, 700, 3, exit_scale(builtin, 3), space) for p in builtin.party_ids]
+        return v, cols
+
+    monkeypatch.setattr(value, "decided_term_values", counting)
+    monkeypatch.setattr(basis, "decided_term_values", counting)
+    fast, fast_cols = run()
+    assert sum(picked) > 20  # the shortcut is taken
+    monkeypatch.setattr(value, "decided_term_values", lambda *args: None)
+    monkeypatch.setattr(basis, "decided_term_values", lambda *args: None)
+    slow, slow_cols = run()
+    assert fast.values.keys() == slow.values.keys()
+    for key in slow.values:
+        assert np.array_equal(fast.values[key], slow.values[key]), key
+        for term in slow.terms[key]:
+            assert np.array_equal(fast.terms[key][term], slow.terms[key][term]), (key, term)
+    for (c1, k1), (c2, k2) in zip(fast_cols, slow_cols):
+        assert np.array_equal(c1, c2) and np.array_equal(k1, k2)

@@ -39,7 +39,9 @@ from zopa.clauses import controlled_in
 from zopa.dealspace import ExpandedSpace, expand
 from zopa.discounting import discounter
 from zopa.scenario.schema import Scenario, resolve_terms
-from zopa.value import DEFAULT_CHUNK, Valuation, decide_clauses, party_value, term_parts, value_scenario
+from zopa.value import (
+    DEFAULT_CHUNK, Valuation, decide_clauses, decided_term_values, party_value, term_parts, value_scenario,
+)
 from zopa.world import RandomStreams, SimulatedWorld
 
 #: Packages per chunk when per-path package values are needed (risk aversion, direct method).
@@ -388,13 +390,20 @@ def party_columns(scenario: Scenario, party: str, belief: str, n_paths: int, see
                 constant[rows] += party_value(part, flows, party, times, rule.rate(part, party))
         for b, column in enumerate(space.columns):
             if column.term is not None:
-                ctx = shared_world
+                ctx, decisions = shared_world, []
                 if apart[b]:
-                    ctx, _ = decide_clauses(shared_world, [column.term], parties, times, rule, alternatives)
+                    ctx, decisions = decide_clauses(shared_world, [column.term], parties, times, rule, alternatives)
                 elif own[b]:
-                    ctx, _ = decide_clauses(world, shared_terms + [column.term], parties, times, rule, alternatives)
-                for part, flows in term_parts(column.term, ctx).values():
-                    columns[rows, b] += party_value(part, flows, party, times, rule.rate(part, party))
+                    ctx, decisions = decide_clauses(world, shared_terms + [column.term], parties, times, rule,
+                                                    alternatives)
+                # the decisions valued the column's term under their alternatives: picked path by path
+                decided = decided_term_values(column.term, decisions, alternatives, "", own[b]) if decisions else None
+                if decided is not None:
+                    for per_party in decided.values():
+                        columns[rows, b] += per_party[party]
+                else:
+                    for part, flows in term_parts(column.term, ctx).values():
+                        columns[rows, b] += party_value(part, flows, party, times, rule.rate(part, party))
             if progress is not None and (b + 1) % 16 == 0:
                 progress(start + n * (b + 1) // n_cols, n_paths)
     return columns, constant

@@ -53,6 +53,27 @@ class ClauseDecision:
     disputes: np.ndarray  # (N,) bool
     times: np.ndarray  # (N,) when the trigger fires, inf = never
     costs: dict[str, np.ndarray]  # party → (N,) present value of declaration and litigation costs paid
+    #: the alternatives the decision valued: (``value_of``'s tag, the trigger's times under it)
+    outcomes: tuple[tuple[tuple, np.ndarray], ...] = ()
+
+
+def decided_from_outcomes(decision: ClauseDecision, values: list[Any]) -> Any:
+    """A stake's per-path values once ``decision`` is taken, from its values under the decision's
+    alternatives (``values[j]`` under ``decision.outcomes[j]``; each a nested ``dict`` whose leaves
+    are ``(N,)`` arrays): on each path the trigger fires at one of the alternatives' times, and a
+    path's values depend on that path's trigger time only, so they are picked path by path — the
+    same numbers as valuing the stake again with the decided times. ``None`` when some path's time
+    is none of the alternatives'."""
+    masks = [decision.times == times for _, times in decision.outcomes]
+    if not masks or not np.logical_or.reduce(masks).all():
+        return None
+
+    def pick(leaves: list[Any]) -> Any:
+        if isinstance(leaves[0], dict):
+            return {k: pick([leaf[k] for leaf in leaves]) for k in leaves[0]}
+        return np.select(masks, leaves)
+
+    return pick(values)
 
 
 def controlled_in(scenario: Any, triggers: Iterable[str]) -> list[str]:
@@ -91,8 +112,12 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any, priors: tuple = 
     tau = world.eligible_time(name)
     t0, horizon = float(world.times[0]), float(world.exit_time)
 
+    outcomes: list[tuple[tuple, np.ndarray]] = []
+
     def at(times: np.ndarray, alternative: str) -> dict[str, np.ndarray]:
-        ctx = world.with_triggers({name: PathTimes(np.asarray(times, dtype=float))})
+        times = np.asarray(times, dtype=float)
+        ctx = world.with_triggers({name: PathTimes(times)})
+        outcomes.append(((name, alternative, priors), times))
         return value_of(ctx, name, (name, alternative, priors))
 
     never = np.full(n, np.inf)
@@ -129,7 +154,7 @@ def decide(world: Any, name: str, value_of: ValueOf, rule: Any, priors: tuple = 
     times = np.where(declares, outcome, np.inf)
     costs = {owner: np.where(declares, pv_cost, 0.0) + np.where(disputes, pv_lit[owner], 0.0),
              other: np.where(disputes, pv_lit[other], 0.0)}
-    return ClauseDecision(name, owner, other, tau, declares, disputes, times, costs)
+    return ClauseDecision(name, owner, other, tau, declares, disputes, times, costs, tuple(outcomes))
 
 
 def decide_all(world: Any, triggers: Iterable[str], value_of: ValueOf, rule: Any) -> tuple[Any, list[ClauseDecision]]:

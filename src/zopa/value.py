@@ -23,7 +23,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from zopa.calibration import Calibration, calibrate
-from zopa.clauses import ClauseDecision, controlled_in, decide_all
+from zopa.clauses import ClauseDecision, controlled_in, decide_all, decided_from_outcomes
 from zopa.discounting import Discounter, discounter
 from zopa.noise import NOISE, NoisePolicy
 from zopa.results import PartyValue, Provenance, measure_of
@@ -307,12 +307,12 @@ def value_scenario(
                         depends = controlled_in(base_ctx.scenario, term.triggers()) if decisions else []
                         decided_key = "".join(f"|{name}:{digests[name]}" for name in depends)
                         cache_key = f"{term.key}#{id(term)}{overrides}{decided_key}"
-                        if cache_key not in valued and _never_declared(depends, decisions):
-                            # the clause is never declared: the term is worth what it is worth with the
-                            # trigger never firing, which the decision has already valued
-                            reused = alternatives.get((id(term), overrides, (depends[0], "never", ())))
-                            if reused is not None:
-                                valued[cache_key] = reused
+                        if cache_key not in valued and depends:
+                            # the clause decisions valued the term under each alternative: its values
+                            # in the decided world are picked from those, path by path
+                            assembled = decided_term_values(term, decisions, alternatives, overrides, depends)
+                            if assembled is not None:
+                                valued[cache_key] = assembled
                         if cache_key not in valued:
                             valued[cache_key] = {}
                             for name, (part, flows) in term_parts(term, ctx).items():
@@ -364,10 +364,21 @@ class ClauseRates:
     disputed: float
 
 
-def _never_declared(depends: list[str], decisions: list[ClauseDecision]) -> bool:
-    """Whether a term depends on one controlled trigger only, decided first and never fired."""
-    return (len(depends) == 1 and bool(decisions) and decisions[0].trigger == depends[0]
-            and not np.isfinite(decisions[0].times).any())
+def decided_term_values(term: TermBase, decisions: list[ClauseDecision], store: dict, overrides: str,
+                        depends: list[str]) -> dict[str, dict[str, np.ndarray]] | None:
+    """``term``'s per-part, per-party values once ``decisions`` are taken, assembled from what the last
+    decision on one of its controlled triggers ``depends`` valued (``store``, keyed as
+    :func:`decide_clauses` keeps stake values): that decision's alternatives were valued with the
+    earlier ones already substituted, and none decided after it touches the term's triggers
+    (:func:`zopa.clauses.decided_from_outcomes`). ``None`` when the values are not in ``store``."""
+    deciding = [d for d in decisions if d.trigger in depends]
+    if not deciding:
+        return None
+    last = deciding[-1]
+    values = [store.get((id(term), overrides, tag)) for tag, _ in last.outcomes]
+    if any(v is None for v in values):
+        return None
+    return decided_from_outcomes(last, values)
 
 
 def decide_clauses(ctx: SimulatedWorld, resolved: list[TermBase], parties: list[str], times: np.ndarray,
