@@ -1,5 +1,6 @@
-"""``zopa run`` piped: progress as plain lines on stderr only, the recommendation and what it hinges
-on first on stdout, per-term tables only with ``--breakdown``."""
+"""Piped commands: progress as plain lines on stderr only (``run``, ``sensitivity``, ``beliefgap``);
+``zopa run`` puts the recommendation and what it hinges on first on stdout, per-term tables only
+with ``--breakdown``."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ def test_breakdown_on_request(tmp_path):
     assert "value by term" not in plain.stdout
     detailed = zopa("run", scenario, "--paths", "300", "--no-report", "--breakdown", cache_dir=str(tmp_path))
     assert "value by term" in detailed.stdout
+
+
+def test_piped_sensitivity_and_belief_gap_report_progress_on_stderr(tmp_path):
+    out = zopa("sensitivity", "--paths", "300", "--space-paths", "0", "--inputs", "world.agi", "--sobol",
+               "--n-base", "32", cache_dir=str(tmp_path))
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert any(line.startswith("[zopa] sensitivity: tornado 5/5 variants (") for line in lines), out.stderr
+    assert any(line.startswith("[zopa] sensitivity: Sobol' ") and "design rows" in line for line in lines), out.stderr
+    assert all(line.startswith("[zopa] ") for line in lines) and "[zopa]" not in out.stdout
+    gap = zopa("beliefgap", "--paths", "200", "--steps", "3", cache_dir=str(tmp_path))
+    assert "[zopa] sensitivity: belief gap 3/3 steps (" in gap.stderr and "[zopa]" not in gap.stdout
+    quiet = zopa("sensitivity", "--paths", "300", "--space-paths", "0", "--inputs", "world.agi", "--json",
+                 cache_dir=str(tmp_path))
+    assert quiet.stderr.strip() == ""  # --json: the document alone

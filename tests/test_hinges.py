@@ -68,8 +68,17 @@ def test_the_main_job_shows_what_the_recommendation_hinges_on(scenario):
     job = run_job(scenario, JobSettings(paths=400, space_paths=400, branches=False, hinge_budget=2_000))
     assert job.hinges is not None and job.hinge_paths == 200
     assert job.hinges.outputs == tuple(OUTPUT.format(party=p) for p in scenario.party_ids)
-    titles = [title for title, _ in job.sections()]
-    assert "What the recommendation hinges on" in titles
+    from zopa.report.context import Deferred, ReportContext
+
+    context = ReportContext(scenario)
+    shown = {(t.build(context) if isinstance(t, Deferred) else t): body for t, body in job.sections()}
+    assert "What the recommendation hinges on" in shown
+    parts = [p.build(context) if isinstance(p, Deferred) else p for p in shown["What the recommendation hinges on"]]
+    intro, *figures = parts[0]
+    n_inputs = len(job.hinges.rows[job.hinges.outputs[0]])
+    assert f"All {2 * n_inputs + 1} variants see the same 200 paths" in str(intro)
+    assert len(figures) == 2 and "the predicted settlement" in figures[0].layout.title.text
+    assert "recommended" not in figures[0].layout.title.text
     document = summary_dict(job.valuation, job.analysis, job.space_valuation, extra=job.summary_extra())
     validate_summary(json.loads(json.dumps(document)))
     hinges = document["recommendation"]["hinges"]

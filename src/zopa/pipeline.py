@@ -92,7 +92,7 @@ class JobResult:
     def sections(self) -> list[tuple[str, Any]]:
         """The report sections beyond the core ones."""
         from zopa.report.sections import (
-            belief_gap_section, negotiation_section, sobol_section, threats_section, tornado_section,
+            belief_gap_section, hinges_section, negotiation_section, sobol_section, threats_section, tornado_section,
         )
 
         s = self.scenario
@@ -102,9 +102,8 @@ class JobResult:
             out.append(negotiation_section(self.negotiation))
         if self.threats is not None:
             out.append(threats_section(self.threats, names))
-        if self.hinges is not None:
-            title, content = tornado_section(self.hinges, self.hinges.outputs)
-            out.append(("What the recommendation hinges on", content))
+        if self.hinges is not None and self.recommendation is not None:
+            out.append(hinges_section(self.hinges, self.hinge_paths, self.recommendation.choices))
         if self.tornado is not None:
             out.append(tornado_section(self.tornado, self.tornado_outputs))
         if self.sobol is not None:

@@ -103,7 +103,8 @@ def job_cache(no_cache: bool) -> Any:
 
 #: What each stage of a job counts (plain-text progress lines).
 UNITS = {"valuing packages": "paths", "valuing the deal space": "paths", "what the answer hinges on": "variants",
-         "branches": "options", "sensitivity: tornado": "variants", "sensitivity: belief gap": "steps"}
+         "branches": "options", "sensitivity: tornado": "variants", "sensitivity: belief gap": "steps",
+         "sensitivity: Sobol'": "design rows", "sweep": "points"}
 
 
 class StageProgress:

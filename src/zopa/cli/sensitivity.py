@@ -10,15 +10,8 @@ from typing import Any, Optional
 import typer
 
 from zopa.cli.common import (
-    PATHS_HELP, SCENARIO_HELP, SEED_HELP, app, console, err_console, fail, guarded, load,
+    PATHS_HELP, SCENARIO_HELP, SEED_HELP, StageProgress, app, console, err_console, fail, guarded, load,
 )
-
-def counting_bar(label: str, unit: str) -> Any:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    return Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} " + unit),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=err_console, transient=True,
-                    disable=not err_console.is_terminal)
 
 
 @app.command()
@@ -53,12 +46,16 @@ def sensitivity(
             return
         wanted = list(output) if output else default_outputs(s, space_paths > 0)
         n_inputs = len(uncertain_inputs(s, include))
-        with counting_bar("tornado", "variants") as bar:
-            task = bar.add_task("tornado", total=2 * n_inputs + 1)
+        with StageProgress(quiet=as_json) as progress:
+            stage = "sensitivity: tornado"
+            progress(stage, 0, 2 * n_inputs + 1)
             result = run_tornado(s, include, paths, space_paths or None, seed, wanted,
-                                 progress=lambda done, total: bar.update(task, completed=done), thin=thin)
-        indices = run_sobol(s, include, n_base, seed, [w for w in wanted if w.startswith(("value.", "gain."))]) \
-            if sobol else None
+                                 progress=lambda done, total: progress(stage, done, total), thin=thin)
+            indices = None
+            if sobol:
+                progress("sensitivity: Sobol'", 0, 1)
+                indices = run_sobol(s, include, n_base, seed, [w for w in wanted if w.startswith(("value.", "gain."))],
+                                    progress=lambda done, total: progress("sensitivity: Sobol'", done, total))
         if as_json:
             data = {"tornado": {o: result.to_rows(o) for o in result.outputs}}
             if indices is not None:
@@ -107,10 +104,11 @@ def beliefgap(
         s = load(scenario)
         who = mover or s.party_ids[1]
         fractions = [i / (steps - 1) for i in range(steps)]
-        with counting_bar("belief gap", "steps") as bar:
-            task = bar.add_task("gap", total=steps)
+        with StageProgress(quiet=as_json) as progress:
+            stage = "sensitivity: belief gap"
+            progress(stage, 0, steps)
             points = run_belief_gap(s, who, fractions, paths, seed,
-                                    progress=lambda done, total: bar.update(task, completed=done))
+                                    progress=lambda done, total: progress(stage, done, total))
         if as_json:
             sys.stdout.write(json.dumps([asdict(p) for p in points], indent=2, default=float) + "\n")
             return
@@ -185,5 +183,18 @@ def run_sweep_cli(point: Any, grid: Any, target: Path, seed: int, scheduler: Any
                   force: bool) -> Any:
     from zopa.sensitivity.sweep import run_sweep
 
-    return run_sweep(point, grid, target, seed, scheduler=scheduler, n_workers=workers, resume=resume,
-                     progress=err_console.is_terminal, force=force)
+    if err_console.is_terminal:  # run_sweep's own bar
+        return run_sweep(point, grid, target, seed, scheduler=scheduler, n_workers=workers, resume=resume,
+                         progress=True, force=force)
+    done = [0]
+    with StageProgress() as progress:  # plain lines on stderr: points computed (stored ones are reused)
+
+        def landed(record: Any) -> None:
+            done[0] += 1
+            progress("sweep", done[0], len(grid))
+
+        progress("sweep", 0, len(grid))
+        result = run_sweep(point, grid, target, seed, scheduler=scheduler, n_workers=workers, resume=resume,
+                           progress=False, force=force, on_point=landed)
+        progress("sweep", len(grid), len(grid))
+        return result

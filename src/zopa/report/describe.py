@@ -130,7 +130,9 @@ def output_label(context: ReportContext, name: str) -> str:
     if len(parts) == 3 and parts[0] in ("gain", "value") and parts[2] in context.scenario.parties:
         party = context.name(parts[2])
         key = "output.gain" if parts[0] == "gain" else "output.value"
-        return t(key, party=party, package=context.package_label(parts[1]), measure=context.measure(parts[2]))
+        package = t("package.recommended") if parts[1] == "recommended" and parts[1] not in context.scenario.packages \
+            else context.package_label(parts[1])
+        return t(key, party=party, package=package, measure=context.measure(parts[2]))
     if len(parts) == 3 and parts[:2] == ["zopa", "width"] and parts[2] in context.scenario.parties:
         return t("output.width", party=context.name(parts[2]))
     return name

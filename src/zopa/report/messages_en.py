@@ -18,6 +18,8 @@ MESSAGES: dict[str, str] = {
     "section.negotiation": "Negotiation toward the deadline",
     "section.threats": "Threats and their credibility",
     "section.tornado": "What the answer hinges on: one input at a time",
+    "package.recommended": "the predicted settlement",
+    "section.hinges": "What the recommendation hinges on",
     "section.sobol": "Global sensitivity (Sobol')",
     "section.gap": "The belief gap",
     # introductions and notes
@@ -199,6 +201,13 @@ MESSAGES: dict[str, str] = {
                      "beliefs differ), every other input staying uncertain as in the scenario; rows are sorted by how "
                      "far the output moves, the 10%–90% values under each name. Faded bars are within Monte Carlo "
                      "noise; error bars are ±2 SE.</p>",
+    "hinges.intro": "<p>Each side's gain from the predicted settlement ({package}) over the contract in force, as "
+                    "each input moves from its 10% to its 90% quantile (each side's own quantiles where beliefs "
+                    "differ), every other input staying uncertain as in the scenario; rows are sorted by how far "
+                    "the gain moves. All {variants} variants see the same {paths} paths of random noise (common "
+                    "random numbers), so the swings are measured precisely although each variant has fewer paths "
+                    "than the headline figures, whose gain the dashed base line matches within its standard "
+                    "error. Faded bars are within Monte Carlo noise; error bars are ±2 SE.</p>",
     "tornado.note": "<p><small>These runs use fewer paths and a thinned deal-space grid than the headline figures, so "
                     "their base values differ slightly from those above; the swings are what matter.</small></p>",
     "sobol.intro": "<p>Sobol' indices split the variance of a package's value across paths among the inputs: the "

@@ -87,6 +87,19 @@ def tornado_section(result: Any, outputs: Sequence[str]) -> tuple[Any, list[Any]
     return title("section.tornado"), [Deferred(build)]
 
 
+def hinges_section(result: Any, n_paths: int, choices: dict[str, str]) -> tuple[Any, list[Any]]:
+    """What the recommendation hinges on: the quick tornado of each side's gain from the predicted
+    settlement (``choices``) over the contract in force, ``n_paths`` paths per variant
+    (:mod:`zopa.hinges`)."""
+
+    def build(context: ReportContext) -> list[Any]:
+        n_variants = 2 * len(next(iter(result.rows.values()), [])) + 1
+        intro = th("hinges.intro", package=terms_text(choices), variants=f"{n_variants:,}", paths=f"{n_paths:,}")
+        return [intro, *(tornado_figure(result, o, context) for o in result.outputs)]
+
+    return title("section.hinges"), [Deferred(build)]
+
+
 def sobol_section(result: Any) -> tuple[Any, list[Any]]:
     """One chart of Sobol' indices per output."""
 

@@ -306,13 +306,14 @@ def run_tornado(scenario: Scenario, include: Sequence[str] | None = None, n_path
 
 
 def run_sobol(scenario: Scenario, include: Sequence[str] | None = None, n_base: int = 256, seed: int = 0,
-              outputs: Sequence[str] | None = None) -> Any:
+              outputs: Sequence[str] | None = None, progress: Callable[[int, int], None] | None = None) -> Any:
     """Sobol' indices of each package's per-path value over the drawn inputs' quantile levels.
 
     Each Saltelli row is one Monte Carlo path with its inputs set to the row's levels (one vectorised
     engine run for the whole design). The ``k + 2`` rows built from one base sample share their revenue
     shocks and chance events (common random numbers), so the estimators compare like with like; that
-    noise still counts as unexplained variance (first-order indices sum to less than one)."""
+    noise still counts as unexplained variance (first-order indices sum to less than one).
+    ``progress(done, total)`` reports the design's rows valued."""
     from zopa.sensitivity.sobol import uniform_problem, sobol_indices
 
     inputs = uncertain_inputs(scenario, include, drawn_only=True)
@@ -323,7 +324,7 @@ def run_sobol(scenario: Scenario, include: Sequence[str] | None = None, n_base: 
 
     def evaluate(levels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         m = len(next(iter(levels.values())))
-        v = value_scenario(scenario, m, seed, quantiles=levels, noise_paths=np.arange(m) // block)
+        v = value_scenario(scenario, m, seed, quantiles=levels, noise_paths=np.arange(m) // block, progress=progress)
         out = {}
         for pkg in v.packages:
             for p in v.parties:
