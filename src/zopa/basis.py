@@ -35,7 +35,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from zopa.calibration import exit_scale
-from zopa.clauses import controlled_in
+from zopa.clauses import ClauseDecision, controlled_in
 from zopa.dealspace import ExpandedSpace, expand
 from zopa.discounting import discounter
 from zopa.scenario.schema import Scenario, resolve_terms
@@ -390,7 +390,8 @@ def party_columns(scenario: Scenario, party: str, belief: str, n_paths: int, see
                 constant[rows] += party_value(part, flows, party, times, rule.rate(part, party))
         for b, column in enumerate(space.columns):
             if column.term is not None:
-                ctx, decisions = shared_world, []
+                ctx = shared_world
+                decisions: list[ClauseDecision] = []
                 if apart[b]:
                     ctx, decisions = decide_clauses(shared_world, [column.term], parties, times, rule, alternatives)
                 elif own[b]:
