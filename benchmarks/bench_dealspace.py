@@ -21,7 +21,8 @@ import numpy as np
 from dataclasses import replace
 from zopa.scenario import builtin_path, load_scenario
 from zopa.dealspace import expand
-from zopa.basis import value_space, _certainty_equivalents
+from zopa.basis import value_space
+from zopa.basis_moments import direct_certainty_equivalents
 from zopa.value import certainty_equivalent
 packages, paths, baseline = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 s = load_scenario(builtin_path())

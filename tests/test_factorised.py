@@ -9,7 +9,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from zopa.basis import Factorisation, Group, _certainty_equivalents, factorise, factorised_certainty_equivalents
+from zopa.basis_moments import (
+    Factorisation, Group, direct_certainty_equivalents, factorise, factorised_certainty_equivalents,
+)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,7 @@ def test_exponents_far_apart_fall_back_to_the_direct_pass():
     factors = Factorisation(groups, np.zeros((1, 2), dtype=np.int64))
     cols = np.array([[0, 1]])
     ce, ce_se, gain_se = factorised_certainty_equivalents(C, const, batna, cols, a, factors)
-    ref = _certainty_equivalents(C, const, batna, cols, a)
+    ref = direct_certainty_equivalents(C, const, batna, cols, a)
     assert np.isfinite(ce).all()
     np.testing.assert_allclose(ce, ref[0], rtol=1e-5)
     np.testing.assert_allclose(ce_se, ref[1], rtol=1e-4)

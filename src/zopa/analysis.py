@@ -378,7 +378,7 @@ def analyze_scenario(scenario: Any, n_paths: int = 5_000, seed: int = 0,
     ``n_paths`` paths with ``seed``: the options when there is no deal space, the BATNAs when there
     is one), and ``cache`` (a :class:`zopa.cache.Cache`) for whatever is still missing; ``helper`` (a
     :class:`zopa.workers.Helper`) values one party's deal-space columns beside the other's."""
-    from zopa.basis import serial_blas
+    from zopa.workers import serial_blas
 
     with serial_blas():  # the same floating-point sums whatever the number of cores
         return _analyze_scenario(scenario, n_paths, seed, progress, deadline_loss, stability_boot, valuation,

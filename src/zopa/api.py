@@ -103,7 +103,7 @@ def analyze(scenario: ScenarioLike = None, paths: int = 20_000, seed: int = 0, c
     141120
     """
     from zopa.analysis import analyze_scenario
-    from zopa.basis import serial_blas
+    from zopa.workers import serial_blas
     from zopa.workers import Helper
 
     s = _scenario(scenario)

@@ -103,7 +103,7 @@ def recommendation_tornado(scenario: Any, space_valuation: Any, package: int, n_
     :class:`zopa.workers.Helper`) values the variants valued alone beside the batch; ``movers``: the
     inputs :func:`calibration_movers` finds, when already known (the calibrated stake is the
     scenario's, whatever package is added to it)."""
-    from zopa.basis import serial_blas, worker_threads
+    from zopa.workers import serial_blas, worker_threads
     from zopa.recommend import package_scenario
     from zopa.sensitivity.engine import DRAWN_SECTIONS, HIGH, LOW, UNPINNED, uncertain_inputs
     from zopa.sensitivity.tornado import InputRange, tornado

@@ -132,7 +132,7 @@ def run_job(scenario: Scenario, settings: JobSettings = JobSettings(), progress:
             cache: "Cache | None" = None) -> JobResult:
     """Run every stage the settings ask for; ``progress(stage, done, total)`` reports each stage
     (:data:`STAGES`). ``cache``: where the valuations are kept (default: in process only)."""
-    from zopa.basis import serial_blas
+    from zopa.workers import serial_blas
     from zopa.workers import Helper
 
     # a helper process takes the independent pieces (a party's deal-space columns, the branches, hinge

@@ -13,12 +13,48 @@ process would, with BLAS single-threaded in both).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+
+def worker_threads(tasks: int) -> int:
+    """Threads for ``tasks`` independent pieces of work: at most the CPUs this process may use, or
+    ``$ZOPA_THREADS`` (1: everything in the calling thread). Results never depend on it."""
+    env = os.environ.get("ZOPA_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        cpus = int(env)
+    else:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(tasks, cpus))
+
+
+@contextlib.contextmanager
+def serial_blas() -> Iterator[None]:
+    """BLAS single-threaded for the duration: zopa parallelises over parties and stages with its own
+    threads (:func:`worker_threads`), and BLAS threads competing with them for the same cores, or
+    spinning while they wait, only slow both down. It also makes the floating-point sums of every
+    matrix product independent of the machine's core count and of ``$ZOPA_THREADS``: the same seed
+    gives the same numbers to the last bit. Nested uses are free."""
+    global _SERIAL
+    if _SERIAL:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        _SERIAL = True
+        try:
+            yield
+        finally:
+            _SERIAL = False
+
+
+_SERIAL = False
 
 
 def _child_setup() -> None:
@@ -32,8 +68,6 @@ class Helper:
     once. Calls run one after another, in the order submitted. Use as a context manager."""
 
     def __init__(self, allow_process: bool = True) -> None:
-        from zopa.basis import worker_threads
-
         self._cpus = worker_threads(2)
         self._allow = allow_process and sys.platform.startswith("linux")
         self._pool: Executor | None = None

@@ -205,7 +205,7 @@ def analysis_with_progress(scenario: Any, paths: int, seed: int, cache: Any = No
     """The deal-space analysis (:func:`zopa.analysis.analyze_scenario`) with its progress on stderr;
     the valuation comes from ``cache`` when ``zopa run`` (or another command) already made it."""
     from zopa.analysis import analyze_scenario
-    from zopa.basis import serial_blas
+    from zopa.workers import serial_blas
     from zopa.workers import Helper
 
     with StageProgress(quiet=quiet) as progress, serial_blas(), Helper() as helper:
