@@ -206,8 +206,9 @@ MESSAGES: dict[str, str] = {
                     "differ), every other input staying uncertain as in the scenario; rows are sorted by how far "
                     "the gain moves. All {variants} variants see the same {paths} paths of random noise (common "
                     "random numbers), so the swings are measured precisely although each variant has fewer paths "
-                    "than the headline figures, whose gain the dashed base line matches within its standard "
-                    "error. Faded bars are within Monte Carlo noise; error bars are ±2 SE.</p>",
+                    "than the headline figures; the dashed base line is the headline gain estimated on those "
+                    "paths, so it differs from it by Monte Carlo noise. Faded bars are within that noise; error "
+                    "bars are ±2 SE.</p>",
     "tornado.note": "<p><small>These runs use fewer paths and a thinned deal-space grid than the headline figures, so "
                     "their base values differ slightly from those above; the swings are what matter.</small></p>",
     "sobol.intro": "<p>Sobol' indices split the variance of a package's value across paths among the inputs: the "
