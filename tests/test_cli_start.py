@@ -76,3 +76,13 @@ def test_the_main_job_without_a_report_loads_no_plotting_or_tables(tmp_path):
     text, _, tail = out.stdout.rpartition("\n@@")
     assert json.loads(tail) == [], f"zopa run --no-report imported {tail}"
     assert "Recommendation" in text
+
+
+def test_validate_loads_no_scipy_or_plotting():
+    """``zopa validate`` reads, checks and reports: SciPy (the simulation's special functions) and
+    the report's libraries stay unloaded."""
+    from zopa.scenario import builtin_path
+
+    heavy, text = loaded_by("validate", str(builtin_path()))
+    assert [m for m in heavy if m not in ("numpy", "pydantic")] == [], f"zopa validate imported {heavy}"
+    assert ": ok" in text

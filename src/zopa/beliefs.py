@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+import statistics
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
@@ -470,5 +471,11 @@ def support(spec: Any) -> tuple[float, float]:
     on ``[low, high]``: those bounds, which its quantiles approach from inside)."""
     if isinstance(spec, (Beta, Pert)):
         return float(spec.low), float(spec.high)
+    if isinstance(spec, (Normal, Lognormal)):  # the standard library's Φ⁻¹: validating loads no SciPy
+        z = statistics.NormalDist().inv_cdf
+        if isinstance(spec, Normal):
+            return spec.mean_ + spec.sd * z(1e-6), spec.mean_ + spec.sd * z(1 - 1e-6)
+        sigma = (math.log(spec.hi) - math.log(spec.lo)) / (2 * z(0.5 + spec.interval / 2))
+        return math.exp(spec.mu + sigma * z(1e-6)), math.exp(spec.mu + sigma * z(1 - 1e-6))
     ends = spec._ppf(np.array([1e-6, 1 - 1e-6]))
     return float(ends[0]), float(ends[1])
