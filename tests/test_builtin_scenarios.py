@@ -24,6 +24,7 @@ from zopa.cli import app
 from zopa.report.summary import validate_summary
 from zopa.scenario import builtin_path, builtin_scenarios, load_scenario
 from zopa.scenario.schema import Scenario
+from zopa.units import parse_unit
 
 #: The built-in scenarios of other kinds than the flagship (they are illustrative).
 OTHER_KINDS = ("cloud_renewal_2025", "licence_renewal_2025", "battery_jv_2025")
@@ -129,6 +130,9 @@ def test_run_json(summaries, name: str):
     assert all(g["value"] > 2 * g["se"] for g in gains.values()), gains
     assert data["negotiation"] is not None
     assert (data["threats"] is not None) == (s.threats is not None)
+    short = parse_unit(s.meta.unit).short  # the plain-words lines speak the scenario's unit
+    lines = " ".join(data["recommendation"]["lines"])
+    assert short in lines and "USD bn" not in lines
 
 
 @pytest.mark.parametrize("name", OTHER_KINDS)

@@ -35,7 +35,8 @@ Progress = Callable[[str, int, int], None]
 
 #: Stage names reported to ``progress`` (done and total are paths, variants or jobs).
 STAGES = ("valuing packages", "valuing the deal space", "bargaining analysis", "threats", "recommendation",
-          "what the answer hinges on", "branches", "sensitivity: tornado", "sensitivity: belief gap")
+          "what the answer hinges on", "branches", "sensitivity: tornado", "sensitivity: Sobol'",
+          "sensitivity: belief gap")
 
 
 @dataclass(frozen=True)
@@ -118,10 +119,11 @@ class JobResult:
         the variable-threat game."""
         from zopa.hinges import hinges_dict
         from zopa.report.recommendation import branches_dict, recommendation_dict, variable_threats_dict
+        from zopa.units import parse_unit
 
         s = self.scenario
         names = {p: s.parties[p].name for p in s.party_ids}
-        rec = recommendation_dict(self.recommendation)
+        rec = recommendation_dict(self.recommendation, parse_unit(s.meta.unit).short)
         if rec is not None:
             rec["hinges"] = hinges_dict(self.hinges, self.hinge_paths)
         return {"recommendation": rec, "branches": branches_dict(self.branches),
@@ -410,7 +412,8 @@ def _sensitivity(result: JobResult, tick: Callable[..., Any]) -> None:
     result.timings["tornado"] = time.perf_counter() - start
     if first:
         start = time.perf_counter()
-        result.sobol = run_sobol(s, None, st.sobol_base, st.seed, [f"value.{first}.{p}" for p in s.party_ids])
+        result.sobol = run_sobol(s, None, st.sobol_base, st.seed, [f"value.{first}.{p}" for p in s.party_ids],
+                                 progress=tick("sensitivity: Sobol'", 1))
         result.timings["sobol"] = time.perf_counter() - start
     if space and any(q.differs_by_party for q in _quantities(s)):
         start = time.perf_counter()

@@ -113,7 +113,9 @@ def tournament(
             sys.stdout.write(json.dumps(data, indent=2, default=float) + "\n")
             return
         sides = (term_text(problem.names[0]), term_text(problem.names[1]))
-        console.print(ranking_table(ranking, sides, "USD bn" if s is not None else "utility"))
+        from zopa.units import parse_unit
+
+        console.print(ranking_table(ranking, sides, parse_unit(s.meta.unit).short if s is not None else "utility"))
         if pairs:
             console.print(tournament_rich(table, problem.names))
 

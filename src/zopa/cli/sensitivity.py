@@ -171,7 +171,10 @@ def sweep(
         from zopa.sensitivity.sweep import sweep_summary, sweep_summary_table
 
         summary = sweep_summary(result.table(), s.party_ids, params=list(grid[0]))
-        console.print(sweep_summary_table(summary, s.party_ids, {p: term_text(s.parties[p].name) for p in s.party_ids}))
+        from zopa.units import parse_unit
+
+        console.print(sweep_summary_table(summary, s.party_ids, {p: term_text(s.parties[p].name) for p in s.party_ids},
+                                          unit=parse_unit(s.meta.unit).short))
         console.print(f"{result.n_ok}/{result.n_points} points ok, {result.n_error} failed "
                       f"(computed {len(result.computed)}, reused {len(result.reused)})")
         console.print(f"results: {result.parquet_path}  (DuckDB view `results` in {result.duckdb_path})")

@@ -12,8 +12,9 @@ from zopa.report.safe import Markup, html, join, term_text
 from zopa.units import format_amount, format_pm
 
 
-def recommendation_dict(rec: Any) -> dict[str, Any] | None:
-    """Plain data for summary.json (raw numbers in the scenario's unit; gains over each side's BATNA)."""
+def recommendation_dict(rec: Any, unit: str = "USD bn") -> dict[str, Any] | None:
+    """Plain data for summary.json (raw numbers in the scenario's unit, ``unit`` its short name for
+    the plain-words lines; gains over each side's BATNA)."""
     if rec is None:
         return None
     a, b = rec.parties
@@ -33,7 +34,7 @@ def recommendation_dict(rec: Any) -> dict[str, Any] | None:
         {a: rec.restructuring_premium[0], b: rec.restructuring_premium[1]},
         "threat_shift": None if rec.threat_shift is None else {a: rec.threat_shift[0], b: rec.threat_shift[1]},
         "stability": rec.stability,
-        "lines": rec.lines(),
+        "lines": rec.lines(unit),
     }
 
 
