@@ -269,6 +269,7 @@ MESSAGES: dict[str, str] = {
     "rec.views": "Supporting views",
     "rec.terms_title": "What each term adds to the gains over the contract in force (own beliefs, risk-neutral means)",
     "rec.vt_title": "Threats and the disagreement point (Nash's variable-threat game)",
+    "rec.branch_headline": "(the headline)",
     "rec.branches": "Open questions: each answer analysed as its own scenario",
     "vt.threats": "Optimal threats (Nash's variable-threat game, transferable utility): {chosen}.",
     "vt.point": "Threat point: {points} {unit}.",

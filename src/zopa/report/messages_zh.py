@@ -237,6 +237,7 @@ MESSAGES: dict[str, str] = {
     "rec.views": "支持视角",
     "rec.terms_title": "各条款对相对现行合同收益的贡献（自身信念，风险中性均值）",
     "rec.vt_title": "威胁与分歧点（纳什可变威胁博弈）",
+    "rec.branch_headline": "（主要结果）",
     "rec.branches": "未决问题：每个答案作为独立情景分析",
     "vt.threats": "最优威胁（纳什可变威胁博弈，可转移效用）：{chosen}。",
     "vt.point": "威胁点：{points} {unit}。",

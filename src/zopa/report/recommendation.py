@@ -78,7 +78,8 @@ def print_branches(rows: Sequence[Any] | None, names: dict[str, str], console: A
         first = mine[0].nash or {}
         for r in mine:
             diff = {k: v for k, v in (r.nash or {}).items() if first.get(k) != v} if r is not mine[0] else (r.nash or {})
-            table_.add_row(term_text(r.label), *(format_pm(*r.status_quo[p]) for p in names),
+            table_.add_row(term_text(r.label) + (" (the headline)" if r.headline else ""),
+                           *(format_pm(*r.status_quo[p]) for p in names),
                            "yes" if r.zopa_exists else "no",
                            term_text("; ".join(f"{k}: {v}" for k, v in diff.items()) or "the same"))
         console.print(table_)
@@ -117,7 +118,8 @@ def recommendation_section(rec: Any, branches: Sequence[Any] | None, names: dict
             parts.append(html("<h3>{}</h3>", t("rec.branches")))
             header = [t("th.question"), t("th.answer"), *(t("th.in_force", name=n) for n in names.values()), "ZOPA",
                       t("th.nash_package")]
-            rows = [[r.question, r.label, *(format_pm(*r.status_quo[p]) for p in names),
+            rows = [[r.question, r.label + (" " + t("rec.branch_headline") if r.headline else ""),
+                     *(format_pm(*r.status_quo[p]) for p in names),
                      t("word.yes") if r.zopa_exists else t("word.no"), terms_text(r.nash or {})] for r in branches]
             parts.append(table(header, rows))
         return [Markup(join(parts))]
