@@ -318,6 +318,41 @@ def test_static_svg_figures(case, tmp_path):
     assert not re.search(r"""href=["']https?:""", svg)  # no external references
 
 
+@pytest.mark.browser
+def test_background_export_writes_what_the_direct_export_writes(case, tmp_path):
+    """The browser started before the figures exist (:class:`BackgroundExport`) writes the same SVG
+    files as the direct export; cancelled before the figures are made, it writes nothing and stops."""
+    require_chromium()
+    from zopa.report.figures import BackgroundExport, export_static_figures
+
+    scenario, valuation, analysis, _ = case
+    figures = [(n, f) for n, f in report_figures(ReportData(scenario, valuation, analysis)) if n in ("values", "frontier")]
+    direct = export_static_figures(figures, tmp_path / "direct", browser=CHROMIUM)
+    background = BackgroundExport(tmp_path / "background", browser=CHROMIUM).finish(figures)
+    assert background.note is None
+    assert [p.name for p in background.written] == [p.name for p in direct.written] == ["values.svg", "frontier.svg"]
+    def plain(svg: str) -> str:  # plotly.js gives each rendering's defs and gradients random hex ids
+        return re.sub(r"[0-9a-f]{6,}", "#", svg)
+
+    for a, b in zip(direct.written, background.written):
+        assert plain(a.read_text()) == plain(b.read_text())
+    stopped = BackgroundExport(tmp_path / "stopped", browser=CHROMIUM)
+    stopped.cancel()
+    assert not (tmp_path / "stopped").exists()
+
+
+def test_background_export_hands_on_a_failure(tmp_path, monkeypatch):
+    import zopa.report.figures as figures
+
+    monkeypatch.setattr(figures, "find_chromium", lambda: None)
+    monkeypatch.setenv("CI", "false")
+    result = figures.BackgroundExport(tmp_path).finish([("x", go.Figure())])
+    assert result.written == [] and "no Chromium" in result.note
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(RuntimeError, match="CI=true"):
+        figures.BackgroundExport(tmp_path).finish([("x", go.Figure())])
+
+
 # --- terminal ----------------------------------------------------------------------------------------
 
 

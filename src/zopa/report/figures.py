@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from zopa.report.run_dir import atomic_write_text
 from zopa.report.safe import file_stem
@@ -101,11 +103,13 @@ def figure_paths(names: Sequence[str], out_dir: Path) -> list[Path]:
     return paths
 
 
-def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
+def export_static_figures(figures: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]], out_dir: Path,
                           browser: str | None = None, timeout_s: float = 120.0) -> StaticExport:
     """Write each ``(name, figure)`` as ``out_dir/name.svg`` (the name made file-safe: see
-    :func:`figure_paths`); see the module docstring for how, and for when the export is skipped."""
-    if not figures:
+    :func:`figure_paths`); see the module docstring for how, and for when the export is skipped.
+    ``figures`` may be a function that returns them: it is called once the browser has loaded
+    plotly.js, so that starting the browser overlaps the figures' making (:class:`BackgroundExport`)."""
+    if not callable(figures) and not figures:
         return StaticExport()
     try:
         from playwright.sync_api import Error as PlaywrightError
@@ -119,8 +123,6 @@ def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
     import plotly.io as pio
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    targets = figure_paths([name for name, _ in figures], out_dir)
     written: list[Path] = []
     try:
         with tempfile.TemporaryDirectory(prefix="zopa-chromium-") as tmp, sync_playwright() as pw:
@@ -137,6 +139,12 @@ def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
                 page.route("**/*", lambda route: route.continue_() if route.request.url == page_url else route.abort())
                 page.set_default_timeout(timeout_s * 1000)
                 page.goto(page_url)
+                if callable(figures):
+                    figures = figures()
+                if not figures:
+                    return StaticExport()
+                out_dir.mkdir(parents=True, exist_ok=True)
+                targets = figure_paths([name for name, _ in figures], out_dir)
                 for (_, fig), target in zip(figures, targets):
                     url = page.evaluate(_RENDER, [json.loads(pio.to_json(fig)), SVG_WIDTH])
                     written.append(atomic_write_text(target, svg_from_data_url(url)))
@@ -149,3 +157,41 @@ def export_static_figures(figures: Sequence[tuple[str, Any]], out_dir: Path,
         return StaticExport(written, f"static figures {'incomplete' if written else 'skipped'}: "
                                      f"Chromium at {executable} failed: {first_line}")
     return StaticExport(written)
+
+
+class BackgroundExport:
+    """:func:`export_static_figures` in a thread: the browser starts and loads plotly.js (most of the
+    export's time) while the caller makes the figures; :meth:`finish` hands them over and waits.
+    The thread only waits on the browser (another process), so it does not compete for the
+    interpreter; it never forks."""
+
+    def __init__(self, out_dir: Path, browser: str | None = None, timeout_s: float = 120.0) -> None:
+        self._figures: queue.Queue[Sequence[tuple[str, Any]]] = queue.Queue(maxsize=1)
+        self._outcome: list[Any] = []
+        self._thread = threading.Thread(target=self._run, args=(out_dir, browser, timeout_s), daemon=True,
+                                        name="zopa-static-figures")
+        self._thread.start()
+
+    def _run(self, out_dir: Path, browser: str | None, timeout_s: float) -> None:
+        try:
+            self._outcome.append(export_static_figures(self._figures.get, out_dir, browser, timeout_s))
+        except BaseException as exc:  # re-raised by finish()
+            self._outcome.append(exc)
+
+    def finish(self, figures: Sequence[tuple[str, Any]]) -> StaticExport:
+        """Export ``figures`` and return what was written (an error of the export is raised here)."""
+        self._figures.put(list(figures))
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def cancel(self) -> None:
+        """Stop without exporting (the caller failed before the figures were made)."""
+        if self._thread.is_alive():
+            try:
+                self._figures.put_nowait([])
+            except queue.Full:
+                pass
+            self._thread.join()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from zopa.analysis import Analysis
-from zopa.report.figures import export_static_figures
+from zopa.report.figures import BackgroundExport
 from zopa.report.html import ReportData, ReportMeta, build_report_html, report_figures, resolve_data
 from zopa.report.i18n import check_language
 from zopa.report.manifest import manifest_dict, manifest_json
@@ -90,6 +90,24 @@ def write_run(
         stages[stage] = time.perf_counter() - start
         return result
 
+    # the browser for the SVG copies starts now, beside the rest of the writing
+    exporter = BackgroundExport(out_dir / "figures") if static_figures else None
+    try:
+        return _write(out_dir, scenario, scenario_path, valuation, analysis, space_valuation, extra_sections, fmt,
+                      command, stages, timed, notes, run_date, digest, exporter, waterfall_package, negotiation,
+                      threats, lead_sections, extra_summary, lang)
+    finally:
+        if exporter is not None:
+            exporter.cancel()
+
+
+def _write(out_dir: Path, scenario: Scenario, scenario_path: Path | str | None, valuation: Valuation,
+           analysis: Analysis | None, space_valuation: Any, extra_sections: Sequence[tuple[str, Any]],
+           fmt: TableFormat, command: str, stages: dict[str, float], timed: Any, notes: list[str], run_date: str,
+           digest: str, exporter: BackgroundExport | None, waterfall_package: str | None, negotiation: Any,
+           threats: Any, lead_sections: Sequence[tuple[str, Any]], extra_summary: dict[str, Any] | None,
+           lang: str | None) -> RunOutputs:
+
     summary_path = timed("summary", lambda: atomic_write_text(
         out_dir / "summary.json",
         summary_json(summary_dict(valuation, analysis, space_valuation, scenario_digest=digest, run_date=run_date,
@@ -114,8 +132,8 @@ def write_run(
     report_path = timed("report", lambda: atomic_write_text(out_dir / "report.html",
                                                             build_report_html(data, figures)))
     svgs: list[Path] = []
-    if static_figures:
-        export = timed("static_figures", lambda: export_static_figures(figures, out_dir / "figures"))
+    if exporter is not None:  # the time the run waited for the SVG copies
+        export = timed("static_figures", lambda: exporter.finish(figures))
         svgs = export.written
         if export.note:
             notes.append(export.note)
