@@ -10,6 +10,7 @@ brackets), measured alternately for the two codes so that a busy machine slows b
   (everything computed), and again with a warm cache (a second run);
 * ``analyze`` and ``negotiate`` at the same paths for both (``--paths``, default 4,000; current with
   ``--no-cache``), and the current code at its default 20,000 paths after a ``zopa run`` (cache warm);
+* ``zopa run`` with its run directory and report (HTML, tables, SVG copies of the charts), cold;
 * ``--version``.
 
     uv run python benchmarks/bench_run.py [--baseline 8634caf] [--repeat 3] [--paths 4000]
@@ -79,6 +80,8 @@ def main() -> None:
         cases = [  # (label, baseline args, current args, warm: run `zopa run` first)
             ("zopa --version", ["--version"], ["--version"], False),
             ("zopa run --no-report (cold)", ["run", "--no-report"], ["run", "--no-report", "--no-cache"], False),
+            ("zopa run, with the report (cold)", ["run", "-o", str(Path(tmp) / "base-run"), "--force"],
+             ["run", "-o", str(Path(tmp) / "run"), "--force", "--no-cache"], False),
             (f"zopa analyze --paths {n}", ["analyze", "--paths", n], ["analyze", "--paths", n, "--no-cache"], False),
             (f"zopa negotiate --paths {n}", ["negotiate", "--paths", n], ["negotiate", "--paths", n, "--no-cache"], False),
             ("zopa run --no-report (warm cache)", ["run", "--no-report"], ["run", "--no-report"], True),
