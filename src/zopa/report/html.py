@@ -148,10 +148,10 @@ def report_figures(data: ReportData) -> list[tuple[str, Any]]:
             figures.append(("frontier", frontier_figure(data.analysis, data.valuation, _measures(data),
                                                         report_context(data))))
     for i, (title, items) in enumerate(data.extra_sections, start=1):
-        for j, item in enumerate(items, start=1):
-            if _is_figure(item):
-                slug = "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in title.lower()).split())[:40]
-                figures.append((f"{i}-{slug or 'section'}-{j}", item))
+        slug = "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in title.lower()).split())[:40]
+        charts = [item for item in items if _is_figure(item)]
+        for j, item in enumerate(charts, start=1):  # numbered only when the section has several
+            figures.append((f"{i}-{slug or 'section'}" + (f"-{j}" if len(charts) > 1 else ""), item))
     return figures
 
 
